@@ -1,0 +1,29 @@
+"""Navigation by role, for the base layout."""
+
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from doithoai.accounts import permissions
+from doithoai.accounts.models import Unit
+
+
+def _sole_commune() -> Unit | None:
+    """The commune of a one-commune deployment (one query, only if a page asks for it)."""
+    communes = list(Unit.objects.filter(level=Unit.Level.COMMUNE)[:2])
+    return communes[0] if len(communes) == 1 else None
+
+
+def navigation(request) -> dict:
+    """`nav_items` [(label, url)], `nav_roles` [labels] and `nav_unit`, the unit named in the header
+    when the page gives none (the unit of the user's roles, or the deployment's only commune)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "nav_roles": [], "nav_unit": SimpleLazyObject(_sole_commune)}
+    roles = permissions.roles_of(user)
+    items = [("Tổng quan", reverse("portal:staff_home"))]
+    if user.is_staff:
+        items.append(("Quản trị dữ liệu", reverse("admin:index")))
+    labels = sorted({f"{r.get_role_display()}{' — ' + r.organization.name if r.organization_id else ''}" for r in roles})
+    units = {r.unit_id: r.unit for r in roles}
+    nav_unit = next(iter(units.values())) if len(units) == 1 else SimpleLazyObject(_sole_commune)
+    return {"nav_items": items, "nav_roles": labels, "nav_unit": nav_unit}

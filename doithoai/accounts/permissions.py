@@ -1,0 +1,286 @@
+"""Who may see and do what: the one place that decides (DESIGN.md §1).
+
+Staff queries start from the `*_visible_to(user)` querysets here, so an object outside the
+user's reach is simply not found (a 404), never shown. Actions call `require(user, action, obj)`.
+Superusers get no domain rights from being superusers: roles decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from doithoai.accounts.models import Organization, RoleAssignment, Unit, User
+
+if TYPE_CHECKING:
+    from doithoai.petitions.models import Petition
+    from doithoai.plans.models import Dialogue
+
+Role = RoleAssignment.Role
+UNIT_STAFF = (Role.COORDINATOR, Role.CHAIR)
+ANY_COMMUNE_ROLE = (Role.COORDINATOR, Role.CHAIR, Role.AGENCY, Role.ORG_REP, Role.PUBLISHER)
+CONFIDENTIAL_KINDS = ("khieu_nai", "to_cao")
+
+
+def roles_of(user) -> list[RoleAssignment]:
+    """The user's role assignments, fetched once per user object (one query per request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_doithoai_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.select_related("unit", "organization").filter(user=user))
+        user._doithoai_roles = cached
+    return cached
+
+
+def has_role(user, unit: Unit | int | None, *roles: str) -> bool:
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    return any(r.role in roles and r.unit_id == unit_id for r in roles_of(user))
+
+
+def role_codes(user) -> set[str]:
+    return {r.role for r in roles_of(user)}
+
+
+def organizations_for(user, *roles: str) -> list[Organization]:
+    """The organisations the user acts for in the given roles."""
+    return [r.organization for r in roles_of(user) if r.role in roles and r.organization_id]
+
+
+def units_with_role(user, *roles: str) -> list[int]:
+    return sorted({r.unit_id for r in roles_of(user) if r.role in roles})
+
+
+def is_staff_user(user) -> bool:
+    """Anyone with a role, or with a seat at a dialogue, uses the staff pages."""
+    return bool(roles_of(user)) or (getattr(user, "is_authenticated", False) and user.dialogue_roles.exists())
+
+
+def province_communes(user) -> list[int]:
+    """Communes whose aggregates a province officer may read."""
+    provinces = units_with_role(user, Role.PROVINCE)
+    if not provinces:
+        return []
+    return list(Unit.objects.filter(parent_id__in=provinces).values_list("pk", flat=True))
+
+
+# ---------------------------------------------------------------- petitions
+
+
+def petitions_visible_to(user) -> QuerySet[Petition]:
+    """Petitions a staff user may open. Province officers and publishers see none (aggregates only)."""
+    from doithoai.petitions.models import Assignment, Petition
+
+    condition = Q(pk__in=[])
+    for role in roles_of(user):
+        if role.role in UNIT_STAFF:
+            condition |= Q(unit_id=role.unit_id)
+        elif role.role == Role.AGENCY:
+            on_it = Assignment.objects.filter(petition=OuterRef("pk")).filter(
+                Q(lead_id=role.organization_id) | Q(coordinating=role.organization_id)
+            )
+            condition |= Q(unit_id=role.unit_id) & Q(Exists(on_it))
+        elif role.role == Role.ORG_REP:
+            condition |= Q(unit_id=role.unit_id, submitter_organization_id=role.organization_id)
+            if role.organization.is_supervisor:
+                condition |= Q(unit_id=role.unit_id) & ~Q(kind__in=CONFIDENTIAL_KINDS)
+    if getattr(user, "is_authenticated", False):
+        # Secretaries and receivers of a dialogue see what was raised there (never complaints or denunciations).
+        from doithoai.plans.models import DialogueMember
+
+        seats = DialogueMember.objects.filter(user_id=user.pk, dialogue_id=OuterRef("dialogue_id"))
+        condition |= Q(dialogue__isnull=False) & Q(Exists(seats)) & ~Q(kind__in=CONFIDENTIAL_KINDS)
+    return Petition.objects.filter(condition)
+
+
+def can_see_identity(user, petition: Petition) -> bool:
+    """Who may read a submitter's name and contact details (a denouncer's: coordinator and chair only)."""
+    if has_role(user, petition.unit_id, *UNIT_STAFF):
+        return True
+    if petition.kind == "to_cao":
+        return False
+    if petition.submitter_organization_id and petition.submitter_organization_id in {
+        o.pk for o in organizations_for(user, Role.ORG_REP)
+    }:
+        return True
+    return _is_assigned_agency(user, petition)
+
+
+def _is_assigned_agency(user, petition: Petition, lead_only: bool = False) -> bool:
+    orgs = [o.pk for o in organizations_for(user, Role.AGENCY)]
+    if not orgs:
+        return False
+    current = petition.assignments.filter(is_current=True)
+    if lead_only:
+        return current.filter(lead_id__in=orgs).exists()
+    return current.filter(Q(lead_id__in=orgs) | Q(coordinating__in=orgs)).exists()
+
+
+def _is_dialogue_member(user, dialogue_id: int | None, *roles: str) -> bool:
+    if not dialogue_id or not getattr(user, "is_authenticated", False):
+        return False
+    seats = user.dialogue_roles.filter(dialogue_id=dialogue_id)
+    return seats.filter(role__in=roles).exists() if roles else seats.exists()
+
+
+# ---------------------------------------------------------------- dialogues and plans
+
+
+def dialogues_visible_to(user) -> QuerySet[Dialogue]:
+    """Dialogues of the units where the user has a role (the province: of its communes)."""
+    from doithoai.plans.models import Dialogue
+
+    units = set(units_with_role(user, *ANY_COMMUNE_ROLE)) | set(province_communes(user))
+    condition = Q(unit_id__in=units)
+    if getattr(user, "is_authenticated", False):
+        condition |= Q(members__user_id=user.pk)
+    return Dialogue.objects.filter(condition).distinct()
+
+
+def plans_visible_to(user):
+    from doithoai.plans.models import Plan
+
+    units = set(units_with_role(user, *ANY_COMMUNE_ROLE)) | set(province_communes(user))
+    return Plan.objects.filter(unit_id__in=units)
+
+
+# ---------------------------------------------------------------- the rule table
+
+
+def _unit_of(obj) -> int | None:
+    if isinstance(obj, Unit):
+        return obj.pk
+    if hasattr(obj, "unit_id"):
+        return obj.unit_id
+    if hasattr(obj, "plan"):
+        return obj.plan.unit_id
+    if hasattr(obj, "dialogue"):
+        return obj.dialogue.unit_id
+    return None
+
+
+def _coordinator(user, obj) -> bool:
+    return has_role(user, _unit_of(obj), Role.COORDINATOR)
+
+
+def _chair(user, obj) -> bool:
+    return has_role(user, _unit_of(obj), Role.CHAIR)
+
+
+def _unit_staff(user, obj) -> bool:
+    return has_role(user, _unit_of(obj), *UNIT_STAFF)
+
+
+def _petition_view(user, petition) -> bool:
+    return petitions_visible_to(user).filter(pk=petition.pk).exists()
+
+
+def _answer_at_dialogue(user, petition) -> bool:
+    return _unit_staff(user, petition) or _is_dialogue_member(user, petition.dialogue_id, "secretary")
+
+
+def _record_answer(user, petition) -> bool:
+    return _coordinator(user, petition) or _is_assigned_agency(user, petition, lead_only=True)
+
+
+def _agency_lead(user, petition) -> bool:
+    return _is_assigned_agency(user, petition, lead_only=True)
+
+
+def _enter_for_dialogue(user, dialogue) -> bool:
+    return _unit_staff(user, dialogue) or _is_dialogue_member(user, dialogue.pk)
+
+
+def _submit_for_org(user, organization) -> bool:
+    return organization.pk in {o.pk for o in organizations_for(user, Role.ORG_REP)} or _coordinator(user, organization)
+
+
+def _dialogue_view(user, dialogue) -> bool:
+    return dialogues_visible_to(user).filter(pk=dialogue.pk).exists()
+
+
+def _announce(user, dialogue) -> bool:
+    return has_role(user, dialogue.unit_id, Role.PUBLISHER, Role.COORDINATOR)
+
+
+def _complete_task(user, task) -> bool:
+    if _coordinator(user, task.plan):
+        return True
+    return any(r.organization_id == task.organization_id and r.unit_id == task.plan.unit_id for r in roles_of(user))
+
+
+def _aggregates(user, unit) -> bool:
+    unit_id = _unit_of(unit)
+    return has_role(user, unit_id, *UNIT_STAFF) or unit_id in province_communes(user)
+
+
+RULES = {
+    "petition.view": _petition_view,
+    "petition.view_identity": can_see_identity,
+    "petition.classify": _coordinator,
+    "petition.merge": _coordinator,
+    "petition.decline": _coordinator,
+    "petition.assign": _coordinator,
+    "petition.forward": _coordinator,
+    "petition.legal_track": _coordinator,
+    "petition.publish": _coordinator,
+    "petition.close": _coordinator,
+    "petition.reopen": _coordinator,
+    "petition.edit_summary": _coordinator,
+    "petition.decide_extension": _coordinator,
+    "petition.approve": _chair,
+    "petition.answer_at_dialogue": _answer_at_dialogue,
+    "petition.record_answer": _record_answer,
+    "petition.accept_assignment": _agency_lead,
+    "petition.return_assignment": _agency_lead,
+    "petition.request_extension": _agency_lead,
+    "petition.enter": _unit_staff,
+    "dialogue.view": _dialogue_view,
+    "dialogue.enter_petition": _enter_for_dialogue,
+    "dialogue.console": _enter_for_dialogue,
+    "dialogue.edit": _coordinator,
+    "dialogue.conclude": _unit_staff,
+    "dialogue.announce": _announce,
+    "plan.edit": _coordinator,
+    "plantask.complete": _complete_task,
+    "organization.submit_petitions": _submit_for_org,
+    "unit.view_aggregates": _aggregates,
+}
+
+
+def can(user, action: str, obj) -> bool:
+    """Whether `user` may do `action` on `obj` (an unknown action is refused, never allowed)."""
+    rule = RULES.get(action)
+    if rule is None:
+        raise KeyError(f"unknown permission {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(rule(user, obj))
+
+
+def require(user, action: str, obj) -> None:
+    """Raise PermissionDenied unless `user` may do `action` on `obj`."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def allowed_actions(user, obj, actions: Iterable[str]) -> set[str]:
+    return {a for a in actions if can(user, a, obj)}
+
+
+__all__ = [
+    "Role",
+    "can",
+    "require",
+    "roles_of",
+    "has_role",
+    "petitions_visible_to",
+    "dialogues_visible_to",
+    "plans_visible_to",
+    "can_see_identity",
+    "is_staff_user",
+    "User",
+]

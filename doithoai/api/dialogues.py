@@ -1,0 +1,53 @@
+"""GET /api/v1/dialogues: every dialogue of the communes' plans, reception days included."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from doithoai.plans import queries
+from doithoai.plans.models import Dialogue
+
+router = Router(tags=["Buổi tiếp xúc, đối thoại"])
+
+
+class DialogueOut(Schema):
+    id: int
+    unit: str
+    title: str
+    kind: str
+    status: str
+    month: str | None
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    place: str
+    announced_at: dt.datetime | None
+
+
+class DialogueList(Schema):
+    items: list[DialogueOut]
+    count: int
+
+
+def dialogue_out(dialogue: Dialogue) -> dict:
+    month = dialogue.month
+    return {
+        "id": dialogue.pk,
+        "unit": dialogue.unit.slug,
+        "title": dialogue.title,
+        "kind": dialogue.kind,
+        "status": dialogue.status,
+        "month": f"{month:%Y-%m}" if month else None,
+        "starts_at": timezone.localtime(dialogue.starts_at) if dialogue.starts_at else None,
+        "ends_at": timezone.localtime(dialogue.ends_at) if dialogue.ends_at else None,
+        "place": dialogue.place,
+        "announced_at": queries.first_publication(dialogue),
+    }
+
+
+@router.get("", response=DialogueList, summary="Danh sách buổi tiếp xúc, đối thoại")
+def list_dialogues(request: HttpRequest, unit: str | None = None, kind: Dialogue.Kind | None = None):
+    """Every dialogue (tentative ones too) of every commune, or of one (`?unit=<slug>`); `?kind=` filters."""
+    items = [dialogue_out(d) for d in queries.public_dialogues(unit, kind.value if kind else None)]
+    return {"items": items, "count": len(items)}

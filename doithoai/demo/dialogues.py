@@ -1,0 +1,259 @@
+"""The demo's plans: 66-KH/ĐU and the 2026 plan that replaces it, their dialogues, tasks and reception days."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from doithoai.documents.actions import issue_number, register_for
+from doithoai.documents.models import Document, DocumentRegister
+from doithoai.lib.clock import local_datetime
+from doithoai.plans.models import (
+    AgendaItem,
+    Announcement,
+    Dialogue,
+    DialogueMember,
+    Invitation,
+    Plan,
+    PlanTask,
+)
+
+from . import plan_text
+from .commune import DIALOGUE_ACCOUNTS, Commune
+
+Kind = Dialogue.Kind
+Status = Dialogue.Status
+
+# key: (kind, title, date, start hour:minute, end hour:minute, under the old plan)
+DIALOGUES = {
+    "q1": (Kind.REGULAR, "Giao ban quý I năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+           dt.date(2026, 3, 20), (8, 0), (11, 0), True),
+    "q2": (Kind.REGULAR, "Giao ban quý II năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+           dt.date(2026, 6, 5), (8, 0), (11, 0), False),
+    "june": (Kind.CONFERENCE, "Hội nghị tiếp xúc, đối thoại trực tiếp của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã "
+             "với cán bộ, đoàn viên, hội viên và Nhân dân năm 2026", dt.date(2026, 6, 19), (8, 0), (11, 30), False),
+    "q3": (Kind.REGULAR, "Giao ban quý III năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+           dt.date(2026, 9, 18), (8, 0), (11, 0), False),
+    "october": (Kind.BUSINESS, "Hội nghị đối thoại của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã với các công ty, "
+                "doanh nghiệp trên địa bàn xã năm 2026", dt.date(2026, 10, 16), (14, 0), (17, 0), False),
+    "q4": (Kind.REGULAR, "Giao ban quý IV năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+           dt.date(2026, 12, 18), (8, 0), (11, 0), False),
+}  # fmt: skip
+
+AUDIENCE = {
+    Kind.REGULAR: "Đại diện lãnh đạo Ủy ban MTTQ, các tổ chức chính trị - xã hội xã; đại diện cán bộ, đoàn viên, "
+    "hội viên và Nhân dân.",
+    Kind.CONFERENCE: "Cán bộ, đảng viên, đoàn viên, hội viên của Ủy ban MTTQ, các tổ chức chính trị - xã hội và Nhân "
+    "dân xã; lãnh đạo các cơ quan chuyên môn của xã.",
+    Kind.BUSINESS: "Đại diện các công ty, doanh nghiệp, hợp tác xã hoạt động trên địa bàn xã; lãnh đạo các cơ quan "
+    "chuyên môn của xã.",
+}
+
+ANNOUNCED = {"june": dt.datetime(2026, 6, 10, 9, 15), "october": dt.datetime(2026, 10, 8, 8, 40)}
+
+MINUTES = {
+    Kind.REGULAR: "Hội nghị giao ban do đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã chủ trì. Các đoàn thể báo cáo kết "
+    "quả công tác trong quý, phản ánh tâm tư, nguyện vọng của đoàn viên, hội viên. Các cơ quan chuyên môn trao "
+    "đổi, làm rõ những nội dung thuộc chức năng, nhiệm vụ.",
+    Kind.CONFERENCE: "Hội nghị có 186 đại biểu tham dự. Đại diện lãnh đạo Văn phòng Đảng ủy tuyên bố lý do, giới "
+    "thiệu đại biểu, chủ tọa, thư ký và bộ phận tiếp nhận ý kiến. Đồng chí Bí thư Đảng ủy thông báo nội dung, "
+    "phương pháp đối thoại. Có 14 lượt đại biểu phát biểu; chủ trì trả lời trực tiếp và phân công lãnh đạo các "
+    "cơ quan trả lời các ý kiến thuộc thẩm quyền.",
+    Kind.BUSINESS: "Hội nghị có 42 đại biểu của 27 công ty, doanh nghiệp, hợp tác xã tham dự. Các doanh nghiệp nêu "
+    "khó khăn về mặt bằng sản xuất, thủ tục hành chính, hạ tầng điện, giao thông và tuyển dụng lao động; lãnh đạo "
+    "các cơ quan chuyên môn trả lời trực tiếp các nội dung thuộc thẩm quyền.",
+}
+
+CONCLUSION = {
+    Kind.REGULAR: "Chủ trì đề nghị các đoàn thể tiếp tục nắm bắt tâm tư, nguyện vọng của đoàn viên, hội viên; giao "
+    "Văn phòng Đảng ủy tổng hợp các ý kiến, kiến nghị, giao cơ quan chuyên môn tham mưu giải quyết, báo cáo "
+    "Thường trực Đảng ủy tại kỳ giao ban sau.",
+    Kind.CONFERENCE: "Chủ trì ghi nhận các ý kiến tâm huyết, trách nhiệm của đại biểu. Giao Văn phòng Đảng ủy tổng "
+    "hợp, phân loại toàn bộ ý kiến; Phòng Kinh tế, Phòng Văn hóa - Xã hội, Công an xã và các cơ quan liên quan "
+    "giải quyết dứt điểm các nội dung thuộc thẩm quyền trong quý III/2026; tổng hợp, gửi cấp có thẩm quyền những "
+    "nội dung vượt thẩm quyền của xã; kết quả công khai trên Cổng thông tin điện tử xã.",
+    Kind.BUSINESS: "Chủ trì khẳng định Đảng ủy, chính quyền xã luôn đồng hành với doanh nghiệp. Giao Trung tâm Phục "
+    "vụ hành chính công rút ngắn thời gian giải quyết thủ tục; Phòng Kinh tế phối hợp Công ty Điện lực và các sở "
+    "tháo gỡ vướng mắc về hạ tầng, mặt bằng; kết quả báo cáo Thường trực Đảng ủy trước ngày 15/12/2026.",
+}
+
+
+@dataclass
+class PlanSet:
+    old_plan: Plan
+    plan: Plan
+    dialogues: dict[str, Dialogue]
+    receptions: list[Dialogue]
+
+
+def _plan_document(commune: Commune, issued_on: dt.date, summary: str, number: int | None = None) -> Document:
+    register = register_for(
+        commune.orgs["Đảng ủy xã"], DocumentRegister.DocType.KE_HOACH, issued_on,
+        style=DocumentRegister.Style.PARTY, body_symbol="ĐU",
+    )  # fmt: skip
+    if number is not None:  # a plan numbered on the paper register before the system was used
+        register.numbers_before_system = number - 1
+        register.save(update_fields=["numbers_before_system"])
+    return issue_number(register, issued_on=issued_on, summary=summary, signer_post=commune.posts["Bí thư Đảng ủy xã"])
+
+
+def create_plans(commune: Commune, today: dt.date) -> PlanSet:
+    unit, chair = commune.unit, commune.posts["Bí thư Đảng ủy xã"]
+    old_plan = Plan.objects.create(
+        unit=unit, year=2026, title=plan_text.OLD_PLAN_TITLE, issued_on=dt.date(2026, 1, 31),
+        document=_plan_document(commune, dt.date(2026, 1, 31), plan_text.OLD_PLAN_TITLE, number=66),
+        legal_bases=plan_text.OLD_PLAN_LEGAL_BASES, schedule=plan_text.OLD_PLAN_SCHEDULE, place=plan_text.PLACE,
+        distribution="\n".join(plan_text.DISTRIBUTION), signing_authority=plan_text.SIGNING_AUTHORITY,
+        signer_post=chair,
+    )  # fmt: skip
+    issued = dt.date(2026, 4, 24)  # demo value: after Quy chế 08-QC/TU of 15/4/2026, which the plan cites
+    plan = Plan.objects.create(
+        unit=unit, year=2026, title=plan_text.TITLE, issued_on=issued,
+        document=_plan_document(commune, issued, plan_text.TITLE), is_demo_number=True,
+        legal_bases=plan_text.LEGAL_BASES, purposes=plan_text.PURPOSES, requirements=plan_text.REQUIREMENTS,
+        audiences=plan_text.AUDIENCES, content=plan_text.CONTENT, forms=plan_text.FORMS,
+        schedule=plan_text.SCHEDULE, place=plan_text.PLACE, proceedings=plan_text.PROCEEDINGS,
+        implementation=plan_text.IMPLEMENTATION, closing=plan_text.CLOSING,
+        distribution="\n".join(plan_text.DISTRIBUTION), signing_authority=plan_text.SIGNING_AUTHORITY,
+        signer_post=chair, supersedes=old_plan,
+    )  # fmt: skip
+    dialogues = {key: _dialogue(commune, old_plan if old else plan, key, today) for key, (*_, old) in DIALOGUES.items()}
+    _tasks(commune, plan, dialogues, today)
+    receptions = _reception_days(commune, today)
+    return PlanSet(old_plan=old_plan, plan=plan, dialogues=dialogues, receptions=receptions)
+
+
+def _dialogue(commune: Commune, plan: Plan, key: str, today: dt.date) -> Dialogue:
+    kind, title, day, (h1, m1), (h2, m2), _old = DIALOGUES[key]
+    starts = local_datetime(day, h1, m1)
+    past = day < today
+    announced = ANNOUNCED.get(key)
+    if past:
+        status = Status.CONCLUDED
+    elif announced and announced.date() <= today:
+        status = Status.ANNOUNCED
+    else:
+        status = Status.SCHEDULED
+    dialogue = Dialogue.objects.create(
+        unit=commune.unit, plan=plan, kind=kind, title=title, audience=AUDIENCE[kind],
+        content=plan_text.CONTENT.split("\n\n")[0], tentative_month=day.replace(day=1),
+        starts_at=starts, ends_at=local_datetime(day, h2, m2), place=plan_text.PLACE,
+        chair_post=commune.posts["Bí thư Đảng ủy xã"], status=status,
+        minutes=MINUTES[kind] if past else "", conclusion=CONCLUSION[kind] if past else "",
+        results_published_at=local_datetime(day + dt.timedelta(days=7), 9) if past and kind != Kind.REGULAR else None,
+    )  # fmt: skip
+    for position, (step, presenter) in enumerate(plan_text.AGENDA, start=1):
+        AgendaItem.objects.create(dialogue=dialogue, position=position, title=step, presenter=presenter)
+    for username, _name, seat in DIALOGUE_ACCOUNTS:
+        DialogueMember.objects.create(dialogue=dialogue, user=commune.users[username], role=seat)
+    _invitations(commune, dialogue, attended=past)
+    if announced and announced.date() <= today:
+        _announcement(commune, dialogue, announced)
+    return dialogue
+
+
+def _invitations(commune: Commune, dialogue: Dialogue, attended: bool) -> None:
+    kinds = {
+        Kind.REGULAR: ("mass_org", "agency"),
+        Kind.CONFERENCE: ("mass_org", "agency", "party_cell", "village"),
+        Kind.BUSINESS: ("business", "agency"),
+    }[dialogue.kind]
+    for org in commune.orgs.values():
+        if org.kind in kinds:
+            Invitation.objects.create(
+                dialogue=dialogue, organization=org, reply=Invitation.Reply.ACCEPTED, attended=True if attended else None
+            )
+
+
+def announcement_texts(dialogue: Dialogue) -> tuple[str, str]:
+    """The portal text and the radio script of a dialogue's announcement (plain spoken Vietnamese)."""
+    from django.utils import timezone
+
+    start = timezone.localtime(dialogue.starts_at)
+    when = f"{start:%H} giờ {start:%M} phút, ngày {start:%d/%m/%Y}"
+    portal = (
+        f"Thực hiện Kế hoạch của Ban Thường vụ Đảng ủy xã, {dialogue.title.lower()} được tổ chức vào hồi {when}, "
+        f"tại {dialogue.place}.\n\nThành phần: {dialogue.audience}\n\nNội dung: {dialogue.content}\n\n"
+        "Cách tham gia: đăng ký phát biểu hoặc gửi ý kiến trước trên trang Đối thoại của xã, qua Ủy ban MTTQ và "
+        "các đoàn thể, hoặc điền phiếu tại hội nghị."
+    )
+    radio = (
+        f"Kính thưa bà con Nhân dân! Vào hồi {start:%H} giờ {start:%M} phút, ngày {start.day} tháng {start.month} "
+        f"năm {start.year}, tại {dialogue.place}, Đảng ủy xã tổ chức {dialogue.title.lower()}. Bà con có ý kiến, "
+        "kiến nghị xin gửi qua trưởng thôn, các đoàn thể, hoặc đăng ký phát biểu trực tiếp tại hội nghị. "
+        "Đài Truyền thanh xã xin thông báo để bà con được biết, tham gia."
+    )
+    return portal, radio
+
+
+def _announcement(commune: Commune, dialogue: Dialogue, published: dt.datetime) -> None:
+    portal, radio = announcement_texts(dialogue)
+    schedule = [
+        local_datetime(published.date() + dt.timedelta(days=offset), hour, 0).isoformat()
+        for offset in range(0, 8, 2)
+        for hour in (6, 17)
+    ]
+    Announcement.objects.create(
+        dialogue=dialogue, portal_text=portal, radio_script=radio, broadcast_schedule=schedule,
+        published_at=local_datetime(published.date(), published.hour, published.minute),
+        published_by=commune.users["trungtam"],
+    )  # fmt: skip
+
+
+def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: dt.date) -> None:
+    orgs = commune.orgs
+
+    def task(org_name, section, title, due, dialogue=None, done=None, by="vanphong"):
+        finished = done if done is not None else due - dt.timedelta(days=1)
+        is_done = finished <= today and org_name != "Chi bộ Trường THCS Tân Yên"
+        PlanTask.objects.create(
+            plan=plan, organization=orgs[org_name], section=section, title=title, due_on=due, dialogue=dialogue,
+            done_at=local_datetime(finished, 16) if is_done else None,
+            done_by=commune.users.get(by) if is_done else None,
+        )  # fmt: skip
+
+    spread = "Thông tin, tuyên truyền rộng rãi nội dung Kế hoạch đến cán bộ, đảng viên, đoàn viên, hội viên và Nhân dân"
+    for offset, cell in enumerate(o for o in orgs.values() if o.kind == "party_cell"):
+        task(cell.name, "III.1", spread, dt.date(2026, 5, 15), done=dt.date(2026, 5, 5) + dt.timedelta(days=offset))
+    gather = "Tổng hợp ý kiến, tâm tư, nguyện vọng, kiến nghị của đoàn viên, hội viên, báo cáo Thường trực Đảng ủy (qua Văn phòng Đảng ủy)"
+    attend = "Bố trí lãnh đạo tham dự hội nghị và trả lời những vấn đề thuộc chức năng, nhiệm vụ của đơn vị"
+    for key in ("june", "october", "q4"):
+        dialogue = dialogues[key]
+        day = dialogue.starts_at.date()
+        if key != "october":
+            for org in (o for o in orgs.values() if o.kind == "mass_org"):
+                task(org.name, "III.2", gather, day - dt.timedelta(days=7), dialogue, by=None)
+        for name in ("Văn phòng HĐND và UBND", "Phòng Kinh tế", "Phòng Văn hóa - Xã hội"):
+            task(name, "III.2", attend, day, dialogue, done=day, by=None)
+        task("Văn phòng Đảng ủy", "III.3", "Triển khai nội dung, chương trình hội nghị; chuẩn bị giấy mời, tài liệu",
+             day - dt.timedelta(days=10), dialogue)
+        task("Văn phòng Đảng ủy", "III.3", "Tổng hợp, phân loại ý kiến, kiến nghị; giao cơ quan, đơn vị liên quan "
+             "tham mưu giải trình", day + dt.timedelta(days=5), dialogue)
+        if dialogue.needs_announcement:
+            published = ANNOUNCED[key].date()
+            task("Trung tâm Cung ứng dịch vụ sự nghiệp công", "III.3", "Thông báo trên Cổng thông tin điện tử và Đài "
+                 "truyền thanh xã về nội dung, thời gian, địa điểm hội nghị (trước 07 ngày)",
+                 day - dt.timedelta(days=7), dialogue, done=published, by="trungtam")
+    task("Văn phòng Đảng ủy", "III.3", "Báo cáo kết quả thực hiện Kế hoạch năm 2026 với Thường trực Đảng ủy",
+         dt.date(2026, 12, 25))  # fmt: skip
+
+
+def _reception_days(commune: Commune, today: dt.date) -> list[Dialogue]:
+    """The secretary's citizen reception days: the 2nd Tuesday and the 4th Thursday of every month."""
+    days = []
+    for month in range(1, 13):
+        first = dt.date(2026, month, 1)
+        tuesday = first + dt.timedelta(days=(1 - first.weekday()) % 7 + 7)
+        thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+        days += [tuesday, thursday]
+    receptions = []
+    for day in days:
+        past = day < today
+        receptions.append(
+            Dialogue.objects.create(
+                unit=commune.unit, kind=Kind.RECEPTION, title="Tiếp công dân định kỳ của đồng chí Bí thư Đảng ủy xã",
+                audience="Công dân có ý kiến, kiến nghị, phản ánh", tentative_month=day.replace(day=1),
+                starts_at=local_datetime(day, 7, 30), ends_at=local_datetime(day, 11, 30),
+                place="Phòng tiếp công dân - Trụ sở Đảng ủy xã", chair_post=commune.posts["Bí thư Đảng ủy xã"],
+                status=Status.CONCLUDED if past else Status.SCHEDULED,
+            )  # fmt: skip
+        )
+    return receptions

@@ -1,0 +1,428 @@
+"""Petitions (ý kiến, kiến nghị), their topics, assignments, answers and history."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Tracking codes: 13 characters from a 32-letter alphabet without 0/O, 1/I/L (65 random bits),
+# printed in groups of four for reading aloud on the phone ("K7QX-M3RW-9HTD-B").
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 characters
+CODE_LENGTH = 13
+
+
+def new_tracking_code() -> str:
+    """A fresh random tracking code (mã theo dõi), grouped for reading: XXXX-XXXX-XXXX-X."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+class Topic(models.Model):
+    """A topic (lĩnh vực): one of the 13 canonical codes, or a unit's own topic under a canonical parent."""
+
+    unit = models.ForeignKey(
+        "accounts.Unit", models.CASCADE, null=True, blank=True, related_name="topics", verbose_name=_("đơn vị")
+    )
+    code = models.SlugField(_("mã"), max_length=40)
+    name = models.CharField(_("tên"), max_length=120)
+    scope = models.TextField(_("phạm vi"), blank=True)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("lĩnh vực gốc")
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=Q(unit__isnull=True), name="topic_canonical_code_unique"),
+            models.UniqueConstraint(fields=["unit", "code"], condition=Q(unit__isnull=False), name="topic_unit_code_unique"),
+            # Canonical topics have no unit and no parent; a unit's topic always has a canonical parent.
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=True) & Q(parent__isnull=True)) | (Q(unit__isnull=False) & Q(parent__isnull=False)),
+                name="topic_canonical_or_child",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def canonical(self) -> "Topic":
+        return self.parent if self.parent_id else self
+
+    @property
+    def canonical_code(self) -> str:
+        return self.parent.code if self.parent_id else self.code
+
+
+class PetitionStatus(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    CLASSIFIED = "classified", _("Đã phân loại")
+    ASSIGNED = "assigned", _("Đã giao xử lý")
+    FORWARDED = "forwarded", _("Đã chuyển cấp có thẩm quyền")
+    ANSWERED_AT_DIALOGUE = "answered_at_dialogue", _("Đã trả lời tại hội nghị")
+    ANSWER_PENDING = "answer_pending", _("Chờ duyệt trả lời")
+    ANSWERED = "answered", _("Đã trả lời")
+    CLOSED = "closed", _("Đã hoàn thành")
+    MERGED = "merged", _("Đã gộp")
+    DECLINED = "declined", _("Không thụ lý")
+    LEGAL_TRACK = "legal_track", _("Đã chuyển xử lý theo quy định")
+
+
+class PetitionKind(models.TextChoices):
+    GOP_Y = "gop_y", _("Góp ý")
+    KIEN_NGHI = "kien_nghi", _("Kiến nghị")
+    PHAN_ANH = "phan_anh", _("Phản ánh")
+    CAU_HOI = "cau_hoi", _("Câu hỏi")
+    KHIEU_NAI = "khieu_nai", _("Khiếu nại")
+    TO_CAO = "to_cao", _("Tố cáo")
+
+
+class PetitionChannel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")
+    QR_AT_DIALOGUE = "qr_at_dialogue", _("Quét mã QR tại hội nghị")
+    SPOKEN_AT_DIALOGUE = "spoken_at_dialogue", _("Phát biểu tại hội nghị")
+    WRITTEN_AT_DIALOGUE = "written_at_dialogue", _("Phiếu ghi ý kiến tại hội nghị")
+    ORG_BATCH = "org_batch", _("Tổ chức tổng hợp gửi")
+    RECEPTION = "reception", _("Tiếp công dân")
+    PHONE = "phone", _("Điện thoại")
+    LETTER = "letter", _("Thư, đơn")
+
+
+class Petition(models.Model):
+    """An opinion or recommendation (ý kiến, kiến nghị, phản ánh) received by a unit: the unit of work."""
+
+    Channel = PetitionChannel
+
+    Kind = PetitionKind
+
+    class Jurisdiction(models.TextChoices):
+        COMMUNE = "commune", _("Thuộc thẩm quyền của xã")
+        HIGHER = "higher", _("Thuộc thẩm quyền cấp trên")
+
+    Status = PetitionStatus
+
+    unit = models.ForeignKey("accounts.Unit", models.PROTECT, related_name="petitions", verbose_name=_("đơn vị"))
+    code = models.CharField(_("mã theo dõi"), max_length=20, unique=True, default=new_tracking_code, editable=False)
+    content = models.TextField(_("nội dung"))
+    search_key = models.TextField(_("khóa tìm kiếm"), blank=True, editable=False)
+    public_summary = models.TextField(_("tóm tắt công khai"), blank=True)
+    submitter_name = models.CharField(_("họ và tên"), max_length=120, blank=True)
+    submitter_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    submitter_email = models.EmailField(_("thư điện tử"), blank=True)
+    submitter_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    village = models.ForeignKey(
+        "accounts.Organization", models.SET_NULL, null=True, blank=True, related_name="village_petitions",
+        limit_choices_to={"kind": "village"}, verbose_name=_("thôn"),
+    )
+    submitter_organization = models.ForeignKey(
+        "accounts.Organization", models.SET_NULL, null=True, blank=True, related_name="submitted_petitions",
+        verbose_name=_("tổ chức, doanh nghiệp gửi"),
+    )
+    submitter_organization_name = models.CharField(_("tên tổ chức, doanh nghiệp"), max_length=200, blank=True)
+    anonymous = models.BooleanField(_("ẩn danh"), default=False)
+    consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu cá nhân lúc"), null=True, blank=True)
+    channel = models.CharField(_("kênh tiếp nhận"), max_length=24, choices=Channel)
+    dialogue = models.ForeignKey(
+        "plans.Dialogue", models.PROTECT, null=True, blank=True, related_name="petitions", verbose_name=_("buổi")
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind, default=Kind.KIEN_NGHI)
+    topic = models.ForeignKey(
+        Topic, models.PROTECT, null=True, blank=True, related_name="petitions", verbose_name=_("lĩnh vực")
+    )
+    jurisdiction = models.CharField(_("thẩm quyền"), max_length=16, choices=Jurisdiction, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status, default=Status.RECEIVED, editable=False)
+    deadline = models.DateField(_("hạn trả lời"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="merged_children", verbose_name=_("gộp vào")
+    )
+    is_public = models.BooleanField(_("công khai"), default=False, editable=False)
+    decline_reason = models.TextField(_("lý do không thụ lý"), blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ý kiến, kiến nghị")
+        verbose_name_plural = _("ý kiến, kiến nghị")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "status", "deadline"]),
+            models.Index(fields=["unit", "topic"]),
+            models.Index(fields=["unit", "received_at"]),
+            models.Index(fields=["unit", "kind"]),
+            models.Index(fields=["unit", "channel"]),
+            models.Index(fields=["dialogue", "status"]),
+            models.Index(fields=["submitter_organization", "received_at"]),
+            models.Index(fields=["village", "received_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in PetitionStatus]), name="petition_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in PetitionKind]), name="petition_kind_valid"),
+            models.CheckConstraint(condition=Q(channel__in=[c.value for c in PetitionChannel]), name="petition_channel_valid"),
+            models.CheckConstraint(
+                condition=Q(jurisdiction__in=["", "commune", "higher"]), name="petition_jurisdiction_valid"
+            ),
+            # Merged exactly when it points to a parent, and never to itself.
+            models.CheckConstraint(
+                condition=(Q(status="merged") & Q(merged_into__isnull=False))
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="petition_merged_has_parent",
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="petition_not_merged_into_itself"),
+            # Complaints and denunciations are never merged and never public.
+            models.CheckConstraint(
+                condition=~Q(kind__in=["khieu_nai", "to_cao"]) | (Q(is_public=False) & Q(merged_into__isnull=True)),
+                name="petition_legal_kinds_private",
+            ),
+            models.CheckConstraint(
+                condition=~Q(anonymous=True) | (Q(submitter_name="") & Q(submitter_phone="") & Q(submitter_email="")),
+                name="petition_anonymous_has_no_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.content[:60]}"
+
+    @property
+    def is_confidential(self) -> bool:
+        """Khiếu nại and tố cáo follow their own laws: never public, never merged."""
+        return self.kind in (self.Kind.KHIEU_NAI, self.Kind.TO_CAO)
+
+    def move_to(self, status: str) -> None:
+        """Set the status; only the action functions call this, inside their transaction."""
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+
+
+# The status the public sees for each internal status (DESIGN.md §3); merged shows its parent's.
+PUBLIC_STATUS_LABELS = {
+    Petition.Status.RECEIVED: _("Đã tiếp nhận"),
+    Petition.Status.CLASSIFIED: _("Đang xem xét"),
+    Petition.Status.ASSIGNED: _("Đang giải quyết"),
+    Petition.Status.FORWARDED: _("Đã chuyển cấp có thẩm quyền"),
+    Petition.Status.ANSWERED_AT_DIALOGUE: _("Đã trả lời tại hội nghị"),
+    Petition.Status.ANSWER_PENDING: _("Đang giải quyết"),
+    Petition.Status.ANSWERED: _("Đã trả lời"),
+    Petition.Status.CLOSED: _("Đã hoàn thành"),
+    Petition.Status.DECLINED: _("Không thụ lý"),
+    Petition.Status.LEGAL_TRACK: _("Đã chuyển xử lý theo quy định"),
+}
+
+# Statuses in which an answer or a handling is still awaited (used for overdue).
+OPEN_STATUSES = (
+    Petition.Status.RECEIVED,
+    Petition.Status.CLASSIFIED,
+    Petition.Status.ASSIGNED,
+    Petition.Status.FORWARDED,
+    Petition.Status.ANSWER_PENDING,
+)
+
+
+class Assignment(models.Model):
+    """Giao xử lý / chuyển cấp trên: a petition handed to a lead organisation, with coordinating ones."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Đã giao")
+        ACCEPTED = "accepted", _("Đã nhận xử lý")
+        ANSWERED = "answered", _("Đã trả lời")
+        RETURNED = "returned", _("Trả lại")
+
+    petition = models.ForeignKey(Petition, models.CASCADE, related_name="assignments", verbose_name=_("ý kiến"))
+    lead = models.ForeignKey(
+        "accounts.Organization", models.PROTECT, related_name="lead_assignments", verbose_name=_("cơ quan chủ trì")
+    )
+    coordinating = models.ManyToManyField(
+        "accounts.Organization", blank=True, related_name="coordinating_assignments", verbose_name=_("cơ quan phối hợp")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người giao")
+    )
+    assigned_at = models.DateTimeField(_("giao lúc"))
+    instructions = models.TextField(_("ý kiến chỉ đạo"), blank=True)
+    deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.ASSIGNED, editable=False)
+    returned_reason = models.TextField(_("lý do trả lại"), blank=True)
+    outgoing_number = models.CharField(_("số công văn chuyển"), max_length=40, blank=True)
+    outgoing_date = models.DateField(_("ngày công văn chuyển"), null=True, blank=True)
+    is_current = models.BooleanField(_("đang hiệu lực"), default=True)
+
+    class Meta:
+        verbose_name = _("giao xử lý")
+        verbose_name_plural = _("giao xử lý")
+        ordering = ["-assigned_at"]
+        indexes = [
+            models.Index(fields=["lead", "status", "deadline"]),
+            models.Index(fields=["petition", "is_current"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["assigned", "accepted", "answered", "returned"]), name="assignment_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["petition"], condition=Q(is_current=True), name="assignment_one_current_per_petition"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition.code} → {self.lead}"
+
+    @property
+    def is_forwarding(self) -> bool:
+        return self.lead.kind == "higher_authority"
+
+
+class ExtensionRequest(models.Model):
+    """A request for more time on an assignment (xin gia hạn), granted or refused by the coordinator."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "extension_requested", _("Xin gia hạn")
+        GRANTED = "extension_granted", _("Được gia hạn")
+        REFUSED = "extension_refused", _("Không được gia hạn")
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="extensions", verbose_name=_("giao xử lý"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("người xin")
+    )
+    requested_at = models.DateTimeField(_("xin lúc"))
+    requested_deadline = models.DateField(_("hạn đề nghị"))
+    reason = models.TextField(_("lý do"))
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status, default=Status.REQUESTED, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người quyết định")
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("xin gia hạn")
+        verbose_name_plural = _("xin gia hạn")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["extension_requested", "extension_granted", "extension_refused"]),
+                name="extension_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: {self.get_status_display()}"
+
+
+class Answer(models.Model):
+    """An answer (trả lời, giải trình) to a petition, approved before it is published."""
+
+    class Source(models.TextChoices):
+        CHAIR = "chair", _("Chủ trì trả lời tại hội nghị")
+        AGENCY = "agency", _("Cơ quan chuyên môn")
+        HIGHER_AUTHORITY = "higher_authority", _("Cấp có thẩm quyền")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Hài lòng")
+        UNSATISFIED = "unsatisfied", _("Chưa hài lòng")
+
+    petition = models.ForeignKey(Petition, models.CASCADE, related_name="answers", verbose_name=_("ý kiến"))
+    assignment = models.ForeignKey(
+        Assignment, models.SET_NULL, null=True, blank=True, related_name="answers", verbose_name=_("giao xử lý")
+    )
+    text = models.TextField(_("nội dung trả lời"))
+    public_text = models.TextField(_("nội dung công khai"), blank=True)
+    source = models.CharField(_("người trả lời"), max_length=20, choices=Source)
+    at_dialogue = models.BooleanField(_("trả lời tại hội nghị"), default=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", models.PROTECT, null=True, blank=True, related_name="answers",
+        verbose_name=_("cơ quan trả lời"),
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
+    )
+    answered_at = models.DateTimeField(_("trả lời lúc"))
+    document_number = models.CharField(_("số văn bản"), max_length=40, blank=True)
+    document_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    document_file = models.FileField(_("tệp văn bản"), upload_to="answers/%Y/", blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người duyệt")
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True)
+    satisfaction = models.CharField(_("mức độ hài lòng"), max_length=16, choices=Satisfaction, blank=True)
+    satisfaction_reason = models.TextField(_("lý do chưa hài lòng"), blank=True)
+    satisfaction_at = models.DateTimeField(_("đánh giá lúc"), null=True, blank=True)
+    is_current = models.BooleanField(_("đang hiệu lực"), default=True)
+
+    class Meta:
+        verbose_name = _("trả lời")
+        verbose_name_plural = _("trả lời")
+        ordering = ["-answered_at"]
+        indexes = [
+            models.Index(fields=["petition", "is_current"]),
+            models.Index(fields=["published_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["chair", "agency", "higher_authority"]), name="answer_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__in=["", "satisfied", "unsatisfied"]), name="answer_satisfaction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(approved_at__isnull=False), name="answer_published_after_approval"
+            ),
+            models.UniqueConstraint(fields=["petition"], condition=Q(is_current=True), name="answer_one_current_per_petition"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition.code}: {self.text[:60]}"
+
+
+class HistoryQuerySet(models.QuerySet):
+    """History is append-only: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("Lịch sử xử lý chỉ được ghi thêm, không được sửa."))
+
+    def delete(self):
+        raise ValidationError(_("Lịch sử xử lý không được xóa."))
+
+
+class HistoryEntry(models.Model):
+    """One step of a petition's timeline: who did what, when, from which state to which. Append-only."""
+
+    petition = models.ForeignKey(Petition, models.PROTECT, related_name="history", verbose_name=_("ý kiến"))
+    at = models.DateTimeField(_("lúc"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện")
+    )
+    actor_label = models.CharField(_("người, đơn vị thực hiện"), max_length=200, blank=True)
+    action = models.CharField(_("thao tác"), max_length=40)
+    from_status = models.CharField(_("từ trạng thái"), max_length=24, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=24, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_public = models.BooleanField(_("hiện cho người gửi"), default=False)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+
+    objects = HistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lịch sử xử lý")
+        verbose_name_plural = _("lịch sử xử lý")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["petition", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Lịch sử xử lý chỉ được ghi thêm, không được sửa."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Lịch sử xử lý không được xóa."))

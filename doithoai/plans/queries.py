@@ -1,0 +1,90 @@
+"""Read-only queries on plans and dialogues shared by pages, the API and commands."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from doithoai.accounts.models import Unit
+from doithoai.lib import clock
+from doithoai.plans.models import Announcement, Dialogue, Plan
+
+HELD = (Dialogue.Status.HELD, Dialogue.Status.CONCLUDED)
+
+
+def current_plan(unit: Unit, year: int | None = None) -> Plan | None:
+    """The plan in force for the year: the latest one that no other plan supersedes."""
+    year = year or clock.today().year
+    return (
+        Plan.objects.filter(unit=unit, year=year, superseded_by__isnull=True)
+        .select_related("document__register", "signer_post__person", "supersedes__document__register")
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+
+
+def superseded_chain(plan: Plan) -> list[Plan]:
+    """The plans this one replaces, directly or through others (newest first)."""
+    chain, current = [], plan.supersedes
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.supersedes
+    return chain
+
+
+def year_dialogues(plan: Plan) -> QuerySet[Dialogue]:
+    """The dialogues of a plan's year: its own, and those already held under the plans it replaced."""
+    older = [p.pk for p in superseded_chain(plan)]
+    return (
+        Dialogue.objects.filter(Q(plan=plan) | Q(plan_id__in=older, status__in=HELD))
+        .exclude(kind=Dialogue.Kind.RECEPTION)
+        .select_related("plan__document__register", "chair_post__person")
+        .prefetch_related(Prefetch("announcements", queryset=Announcement.objects.filter(published_at__isnull=False)))
+        .order_by("starts_at", "tentative_month", "pk")
+    )
+
+
+def sort_key(dialogue: Dialogue) -> dt.date:
+    if dialogue.starts_at:
+        return dialogue.starts_at.date()
+    return dialogue.tentative_month or dt.date.max
+
+
+def split_coming_and_held(dialogues) -> tuple[list[Dialogue], list[Dialogue]]:
+    """Coming dialogues (soonest first) and held ones (latest first)."""
+    items = sorted(dialogues, key=sort_key)
+    held = [d for d in items if d.status in HELD]
+    coming = [d for d in items if d.status not in HELD]
+    return coming, list(reversed(held))
+
+
+def reception_days(unit: Unit, start: dt.date, end: dt.date) -> QuerySet[Dialogue]:
+    return Dialogue.objects.filter(
+        unit=unit, kind=Dialogue.Kind.RECEPTION, starts_at__date__gte=start, starts_at__date__lte=end
+    ).order_by("starts_at")
+
+
+def public_dialogues(unit_slug: str | None = None, kind: str | None = None) -> QuerySet[Dialogue]:
+    """Every dialogue of the communes' plans and their reception days, for the public list and API."""
+    qs = Dialogue.objects.filter(unit__level=Unit.Level.COMMUNE).select_related("unit")
+    if unit_slug:
+        qs = qs.filter(unit__slug=unit_slug)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.prefetch_related(
+        Prefetch("announcements", queryset=Announcement.objects.filter(published_at__isnull=False).order_by("published_at"))
+    ).order_by("unit__slug", "starts_at", "tentative_month", "pk")
+
+
+def first_publication(dialogue: Dialogue):
+    """When the dialogue was first announced (from prefetched published announcements)."""
+    published = [a.published_at for a in dialogue.announcements.all() if a.published_at]
+    return min(published) if published else None
+
+
+def last_announcement_day(dialogue: Dialogue) -> dt.date | None:
+    """The last allowed day to publish the announcement: 7 calendar days before the start (inclusive)."""
+    if not dialogue.starts_at or not dialogue.needs_announcement:
+        return None
+    from django.utils import timezone
+
+    return timezone.localdate(dialogue.starts_at) - dt.timedelta(days=7)

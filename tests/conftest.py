@@ -1,0 +1,44 @@
+"""Shared test set-up: fast hashing, plain static storage, a temporary media folder, factories as fixtures."""
+
+import os
+
+import pytest
+
+from tests import factories
+
+# Live-server browser tests drive a sync Playwright inside pytest's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEMO_TODAY = ""
+    settings.DEMO = False
+
+
+@pytest.fixture
+def commune(db):
+    """A commune (with its province) and its usual organisations."""
+    return factories.CommuneSet.create()
+
+
+@pytest.fixture
+def other_commune(db):
+    return factories.CommuneSet.create(name="Xã Ngọc Thiện", slug="ngoc-thien")
+
+
+@pytest.fixture
+def user_with_role(db):
+    """Make an account with one role: user_with_role("agency", commune.unit, org)."""
+
+    def make(role, unit, organization=None, username=None):
+        return factories.user_with_role(role, unit, organization, username=username)
+
+    return make
