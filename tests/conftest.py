@@ -42,3 +42,22 @@ def user_with_role(db):
         return factories.user_with_role(role, unit, organization, username=username)
 
     return make
+
+
+DEMO_NOW = "2026-11-27 09:00 +0700"  # a Friday in late November 2026, as DESIGN.md's demo describes
+
+
+@pytest.fixture
+def frozen_demo_now():
+    import time_machine
+
+    with time_machine.travel(DEMO_NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def demo(db, frozen_demo_now):
+    """The demo commune loaded as of 27/11/2026."""
+    from doithoai.demo.loader import load_demo
+
+    return load_demo()

@@ -7,8 +7,9 @@ import factory
 from django.utils import timezone
 
 from doithoai.accounts.models import Organization, Person, Post, RoleAssignment, Unit, User
-from doithoai.petitions.models import Assignment, Petition, Topic
-from doithoai.plans.models import Dialogue, Plan
+from doithoai.documents.models import DocumentRegister, PartyTerm
+from doithoai.petitions.models import Answer, Assignment, HistoryEntry, Petition, Topic
+from doithoai.plans.models import Dialogue, DialogueMember, Plan, PlanTask
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):
@@ -69,7 +70,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-2026")
+    password = factory.django.Password("mat-khau-thu-2026")
 
 
 def user_with_role(role: str, unit: Unit, organization: Organization | None = None, username: str | None = None) -> User:
@@ -158,3 +159,90 @@ class CommuneSet:
             service_centre=org("Trung tâm Cung ứng dịch vụ sự nghiệp công", Organization.Kind.AGENCY),
             higher=org("UBND tỉnh Bắc Ninh", Organization.Kind.HIGHER_AUTHORITY),
         )
+
+
+# ---------------------------------------------------------------- more factories (dialogue seats, tasks, answers,
+# history, document registers)
+
+
+class DialogueMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DialogueMember
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    user = factory.SubFactory(UserFactory)
+    role = DialogueMember.Role.SECRETARY
+
+
+class PlanTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanTask
+
+    plan = factory.SubFactory(PlanFactory)
+    organization = factory.SubFactory(OrganizationFactory, unit=factory.SelfAttribute("..plan.unit"))
+    section = "III.2"
+    title = "Nắm bắt tâm tư, nguyện vọng, tổng hợp ý kiến báo cáo trước hội nghị"
+    due_on = dt.date(2026, 6, 1)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    petition = factory.SubFactory(PetitionFactory)
+    text = "Ủy ban nhân dân xã đã bố trí kinh phí sửa chữa trong quý III năm 2026."
+    source = Answer.Source.AGENCY
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+class HistoryEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HistoryEntry
+
+    petition = factory.SubFactory(PetitionFactory)
+    at = factory.LazyFunction(timezone.now)
+    action = "receive"
+    to_status = Petition.Status.RECEIVED
+
+
+def _organization(unit: Unit, name: str, kind: str) -> Organization:
+    """The unit's organisation of that name, made on first use (several registers share one issuing body)."""
+    return Organization.objects.get_or_create(unit=unit, name=name, defaults={"kind": kind})[0]
+
+
+class PartyTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartyTerm
+
+    unit = factory.SubFactory(CommuneFactory)
+    label = "2025 - 2030"
+    starts_on = dt.date(2025, 10, 1)
+    ends_on = dt.date(2030, 9, 30)
+
+
+class PartyRegisterFactory(factory.django.DjangoModelFactory):
+    """The Party Committee's register of plans (Kế hoạch … -KH/ĐU) for one term."""
+
+    class Meta:
+        model = DocumentRegister
+
+    party_term = factory.SubFactory(PartyTermFactory)
+    unit = factory.SelfAttribute("party_term.unit")
+    issuing_body = factory.LazyAttribute(lambda o: _organization(o.unit, "Đảng ủy xã", Organization.Kind.PARTY_BODY))
+    style = DocumentRegister.Style.PARTY
+    doc_type = DocumentRegister.DocType.KE_HOACH
+    body_symbol = "ĐU"
+
+
+class StateRegisterFactory(factory.django.DjangoModelFactory):
+    """A commune People's Committee register of one document type for one calendar year (NĐ 30)."""
+
+    class Meta:
+        model = DocumentRegister
+
+    unit = factory.SubFactory(CommuneFactory)
+    issuing_body = factory.LazyAttribute(lambda o: _organization(o.unit, "UBND xã", Organization.Kind.AGENCY))
+    style = DocumentRegister.Style.STATE
+    doc_type = DocumentRegister.DocType.THONG_BAO
+    body_symbol = "UBND"
+    year = 2026

@@ -30,6 +30,11 @@ class DialogueList(Schema):
     count: int
 
 
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    """Times in Asia/Ho_Chi_Minh with their offset (+07:00), as people there read them."""
+    return timezone.localtime(moment) if moment else None
+
+
 def dialogue_out(dialogue: Dialogue) -> dict:
     month = dialogue.month
     return {
@@ -39,10 +44,10 @@ def dialogue_out(dialogue: Dialogue) -> dict:
         "kind": dialogue.kind,
         "status": dialogue.status,
         "month": f"{month:%Y-%m}" if month else None,
-        "starts_at": timezone.localtime(dialogue.starts_at) if dialogue.starts_at else None,
-        "ends_at": timezone.localtime(dialogue.ends_at) if dialogue.ends_at else None,
+        "starts_at": _local(dialogue.starts_at),
+        "ends_at": _local(dialogue.ends_at),
         "place": dialogue.place,
-        "announced_at": queries.first_publication(dialogue),
+        "announced_at": _local(queries.first_publication(dialogue)),
     }
 
 

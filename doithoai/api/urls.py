@@ -3,10 +3,19 @@
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
 
 from doithoai.api import dialogues
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """JSON with Vietnamese letters as they are, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="Đối thoại — API công khai",
     version="1",
     description="Danh sách buổi tiếp xúc, đối thoại; gửi và tra cứu ý kiến, kiến nghị.",

@@ -12,7 +12,7 @@ from doithoai.accounts.models import Unit
 from doithoai.lib import clock
 from doithoai.petitions import queries as petition_queries
 from doithoai.plans import queries as plan_queries
-from doithoai.plans.models import AgendaItem, Dialogue, Plan, PlanTask
+from doithoai.plans.models import AgendaItem, Dialogue, DialogueMember, Plan, PlanTask
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -84,6 +84,12 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             task_qs = task_qs.filter(organization_id__in=own)
         tasks += list(task_qs.order_by("due_on")[:8])
     province_units = permissions.province_communes(user)
+    # The dialogues where the user sits as secretary or receiver (one query).
+    seats = list(
+        DialogueMember.objects.filter(user=user, dialogue__starts_at__year=today.year)
+        .select_related("dialogue")
+        .order_by("dialogue__starts_at", "role")
+    )
     context = {
         "units": units,
         "plans": plans,
@@ -96,6 +102,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "role_codes": permissions.role_codes(user),
         "province_rows": _province_rows(province_units) if province_units else [],
         "last_days": {d.pk: plan_queries.last_announcement_day(d) for d in coming},
+        "seats": seats,
     }
     return render(request, "portal/staff_home.html", context)
 

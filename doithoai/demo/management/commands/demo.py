@@ -5,8 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from doithoai.demo.commune import CREDENTIALS, DEMO_PASSWORD
 from doithoai.accounts.models import Unit
+from doithoai.demo.commune import CREDENTIALS, DEMO_PASSWORD
 from doithoai.demo.loader import demo_loaded, load_demo
 
 

@@ -1,0 +1,42 @@
+"""A visitor sees the plan's dialogues on a phone; the coordinator logs in and sees the staff home."""
+
+import datetime as dt
+
+import pytest
+
+from doithoai.demo.commune import DEMO_PASSWORD
+from doithoai.demo.loader import load_demo
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_public_home_on_a_phone_shows_the_plans_dialogues(live_server, page_at):
+    load_demo(today=dt.date(2026, 11, 27))
+    page = page_at(PHONE)
+    page.goto(live_server.url + "/")
+    body = page.locator("body")
+    assert "Tân Yên" in page.title() + body.inner_text()
+    text = body.inner_text()
+    assert "Giao ban quý IV năm 2026" in text
+    assert "Hội nghị đối thoại của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã với các công ty" in text
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    screenshot(page, "home-phone")
+    page.get_by_role("link", name="Giao ban quý IV năm 2026", exact=False).first.click()
+    assert "Phòng họp tầng 3 - Nhà Hội thảo xã" in page.locator("main").inner_text()
+    assert not page.console_errors, page.console_errors
+
+
+def test_coordinator_logs_in_and_sees_the_staff_home(live_server, page_at):
+    load_demo(today=dt.date(2026, 11, 27))
+    page = page_at(DESKTOP)
+    page.goto(live_server.url + "/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("vanphong")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + "/can-bo/")
+    main = page.locator("main").inner_text()
+    assert "Quá hạn" in main and "Tổng số ý kiến" in main
+    assert "Phạm Thị Thu Hà" in page.locator("body").inner_text()
+    screenshot(page, "staff-home-desktop")
+    assert not page.console_errors, page.console_errors
