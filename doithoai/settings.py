@@ -5,6 +5,7 @@ Every variable is listed, with its meaning, in `.env.example` at the project roo
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -122,7 +123,11 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            "TEST": {"NAME": os.environ.get("DOITHOAI_TEST_SQLITE") or None},
+            # Tests use a file, not memory: live-server and concurrency tests need real separate connections.
+            "TEST": {
+                "NAME": os.environ.get("DOITHOAI_TEST_SQLITE")
+                or str(Path(tempfile.gettempdir()) / f"doithoai-test-{os.getpid()}.sqlite3")
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -23,7 +23,9 @@ def navigation(request) -> dict:
     items = [("Tổng quan", reverse("portal:staff_home"))]
     if user.is_staff:
         items.append(("Quản trị dữ liệu", reverse("admin:index")))
-    labels = sorted({f"{r.get_role_display()}{' — ' + r.organization.name if r.organization_id else ''}" for r in roles})
+    labels = sorted(
+        {f"{r.get_role_display()}{' — ' + r.organization.name if r.organization_id else ''}" for r in roles}
+    )
     units = {r.unit_id: r.unit for r in roles}
     nav_unit = next(iter(units.values())) if len(units) == 1 else SimpleLazyObject(_sole_commune)
     return {"nav_items": items, "nav_roles": labels, "nav_unit": nav_unit}

@@ -15,6 +15,7 @@ from doithoai.lib.clock import local_datetime
 from doithoai.lib.text import fold, nfc
 from doithoai.petitions import history
 from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, Petition, Topic
+from doithoai.petitions.topics import ensure_canonical_topics
 from doithoai.plans.models import Dialogue, SpeakerRequest
 
 from .commune import Commune
@@ -47,6 +48,7 @@ def load_records() -> list[dict]:
 
 
 def create_opinions(commune: Commune, plans: PlanSet, today: dt.date) -> int:
+    ensure_canonical_topics()
     ctx = Context(
         commune=commune,
         plans=plans,
@@ -258,7 +260,8 @@ def _assign(ctx: Context, petition: Petition, record: dict, rng: random.Random, 
         assignment.status = Assignment.Status.ACCEPTED
         history.record(petition, "accept", actor=officer, actor_label="" if officer else lead.name,
                        at=assigned_at + dt.timedelta(days=1), note="Nhận xử lý")  # fmt: skip
-    if roll < (0.35 if higher else 0.15) or age < 20:
+    still_open = age < 38 or roll < 0.12 if higher else age < 18 or roll < 0.08
+    if still_open:
         if not higher and roll < 0.05:
             _extension(ctx, assignment, officer, lead)
         assignment.save()
@@ -278,7 +281,7 @@ def _assign(ctx: Context, petition: Petition, record: dict, rng: random.Random, 
     assignment.save()
     _step(petition, "record_answer", S.ANSWER_PENDING, answered_at, officer or coordinator,
           actor_label="" if officer else lead.name, note=f"Văn bản trả lời số {answer.document_number}")  # fmt: skip
-    if roll < 0.27:
+    if (ctx.today - answered_at.date()).days < 10 and roll < 0.6:  # recent answers still await the chair
         petition.save()
         return
     approved_at = answered_at + dt.timedelta(days=2)
@@ -287,7 +290,8 @@ def _assign(ctx: Context, petition: Petition, record: dict, rng: random.Random, 
     answer.save()
     _step(petition, "approve", S.ANSWERED, approved_at, ctx.commune.users["bithu"], public=True,
           note="Thường trực Đảng ủy duyệt nội dung trả lời")  # fmt: skip
-    if roll < 0.42 or approved_at.date() + dt.timedelta(days=3) > ctx.today:
+    recently_approved = (ctx.today - approved_at.date()).days < 14
+    if (recently_approved and roll < 0.7) or roll < 0.12 or approved_at.date() + dt.timedelta(days=3) > ctx.today:
         petition.save()
         return
     _publish(ctx, petition, answer, approved_at + dt.timedelta(days=3))

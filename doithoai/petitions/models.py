@@ -216,13 +216,21 @@ PUBLIC_STATUS_LABELS = {
     Petition.Status.LEGAL_TRACK: _("Đã chuyển xử lý theo quy định"),
 }
 
-# Statuses in which an answer or a handling is still awaited (used for overdue).
+# Statuses in which the petition is still being handled.
 OPEN_STATUSES = (
     Petition.Status.RECEIVED,
     Petition.Status.CLASSIFIED,
     Petition.Status.ASSIGNED,
     Petition.Status.FORWARDED,
     Petition.Status.ANSWER_PENDING,
+)
+# Statuses in which the answer itself is still awaited: past the deadline, these are overdue.
+# (An answer awaiting approval was given in time or not; its delay is no longer the handler's.)
+AWAITING_ANSWER = (
+    Petition.Status.RECEIVED,
+    Petition.Status.CLASSIFIED,
+    Petition.Status.ASSIGNED,
+    Petition.Status.FORWARDED,
 )
 
 

@@ -5,12 +5,12 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 
 from doithoai.lib import clock
-from doithoai.petitions.models import OPEN_STATUSES, Petition
+from doithoai.petitions.models import AWAITING_ANSWER, OPEN_STATUSES, Petition
 
 
 def overdue(qs: QuerySet[Petition]) -> QuerySet[Petition]:
     """Petitions still awaiting handling whose deadline has passed (derived, never stored)."""
-    return qs.filter(status__in=OPEN_STATUSES, deadline__lt=clock.today())
+    return qs.filter(status__in=AWAITING_ANSWER, deadline__lt=clock.today())
 
 
 def status_counts(qs: QuerySet[Petition]) -> list[tuple[str, str, int]]:
@@ -27,9 +27,9 @@ def _figure_aggregates() -> dict:
     return {
         "total": Count("pk"),
         "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        "overdue": Count("pk", filter=Q(status__in=AWAITING_ANSWER, deadline__lt=today)),
         "due_soon": Count(
-            "pk", filter=Q(status__in=OPEN_STATUSES, deadline__gte=today, deadline__lte=today + dt.timedelta(days=5))
+            "pk", filter=Q(status__in=AWAITING_ANSWER, deadline__gte=today, deadline__lte=today + dt.timedelta(days=5))
         ),
         "awaiting_approval": Count("pk", filter=Q(status=Petition.Status.ANSWER_PENDING)),
         "new": Count("pk", filter=Q(status=Petition.Status.RECEIVED)),

@@ -39,3 +39,13 @@ CANONICAL_TOPICS = [
 ]  # fmt: skip
 
 CANONICAL_CODES = [code for code, _name, _scope in CANONICAL_TOPICS]
+
+
+def ensure_canonical_topics(topic_model=None) -> None:
+    """Create or refresh the 13 canonical topics (used by the migration, and by the demo on a flushed database)."""
+    if topic_model is None:
+        from doithoai.petitions.models import Topic as topic_model
+    for position, (code, name, scope) in enumerate(CANONICAL_TOPICS, start=1):
+        topic_model.objects.update_or_create(
+            unit=None, code=code, defaults={"name": name, "scope": scope, "position": position}
+        )

@@ -140,4 +140,3 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": clock.today(),
         },
     )
-

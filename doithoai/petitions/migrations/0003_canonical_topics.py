@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def load_topics(apps, schema_editor):
-    from doithoai.petitions.topics import CANONICAL_TOPICS
+    from doithoai.petitions.topics import ensure_canonical_topics
 
-    Topic = apps.get_model("petitions", "Topic")
-    for position, (code, name, scope) in enumerate(CANONICAL_TOPICS, start=1):
-        Topic.objects.update_or_create(
-            unit=None, code=code, defaults={"name": name, "scope": scope, "position": position}
-        )
+    ensure_canonical_topics(apps.get_model("petitions", "Topic"))
 
 
 class Migration(migrations.Migration):

@@ -16,7 +16,7 @@ def _local(value: dt.datetime) -> dt.datetime:
 
 @register.filter
 def vn_weekday(value: dt.date | dt.datetime | None) -> str:
-    """"thứ Năm" (Monday is "thứ Hai", Sunday "Chủ nhật")."""
+    """ "thứ Năm" (Monday is "thứ Hai", Sunday "Chủ nhật")."""
     if not value:
         return ""
     if isinstance(value, dt.datetime):
@@ -26,7 +26,7 @@ def vn_weekday(value: dt.date | dt.datetime | None) -> str:
 
 @register.filter
 def vn_day(value: dt.date | dt.datetime | None) -> str:
-    """"thứ Năm 17/12/2026"."""
+    """Weekday and date: "thứ Năm 17/12/2026"."""
     if not value:
         return ""
     if isinstance(value, dt.datetime):
@@ -36,7 +36,7 @@ def vn_day(value: dt.date | dt.datetime | None) -> str:
 
 @register.filter
 def vn_datetime(value: dt.datetime | None) -> str:
-    """"08:00, thứ Năm 17/12/2026", in local time (Asia/Ho_Chi_Minh)."""
+    """Time, weekday and date in local time (Asia/Ho_Chi_Minh): "08:00, thứ Năm 17/12/2026"."""
     if not value:
         return ""
     local = _local(value)
@@ -45,7 +45,7 @@ def vn_datetime(value: dt.datetime | None) -> str:
 
 @register.filter
 def vn_month(value: dt.date | dt.datetime | None) -> str:
-    """"tháng 12/2026"."""
+    """The month: "tháng 12/2026"."""
     if not value:
         return ""
     if isinstance(value, dt.datetime):
@@ -55,7 +55,7 @@ def vn_month(value: dt.date | dt.datetime | None) -> str:
 
 @register.filter
 def vn_long_date(value: dt.date | None) -> str:
-    """"ngày 05 tháng 02 năm 2026", as in the place-and-date line of a document."""
+    """The date as in the place-and-date line of a document: "ngày 05 tháng 02 năm 2026"."""
     if not value:
         return ""
     return f"ngày {value:%d} tháng {value:%m} năm {value.year}"
