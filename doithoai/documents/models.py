@@ -1,11 +1,11 @@
 """The document register (sổ đăng ký văn bản) and the documents it numbers."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from doithoai.lib.dates import vietnamese_date
 
 
 class PartyTerm(models.Model):
@@ -127,8 +127,3 @@ class Document(models.Model):
     def issued_on_text(self) -> str:
         return vietnamese_date(self.issued_on)
 
-
-def vietnamese_date(day: dt.date) -> str:
-    """"ngày 05 tháng 02 năm 2026": HD 36 pads the day below 10 and the months 1 and 2."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -5,6 +5,8 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
+from doithoai.lib.dates import vietnamese_date
+
 register = template.Library()
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -58,7 +60,7 @@ def vn_long_date(value: dt.date | None) -> str:
     """The date as in the place-and-date line of a document: "ngày 05 tháng 02 năm 2026"."""
     if not value:
         return ""
-    return f"ngày {value:%d} tháng {value:%m} năm {value.year}"
+    return vietnamese_date(value)
 
 
 @register.filter
