@@ -25,9 +25,13 @@ ANY_COMMUNE_ROLE = (Role.COORDINATOR, Role.CHAIR, Role.AGENCY, Role.ORG_REP, Rol
 CONFIDENTIAL_KINDS = ("khieu_nai", "to_cao")
 
 
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
 def roles_of(user) -> list[RoleAssignment]:
     """The user's role assignments, fetched once per user object (one query per request)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _active(user):
         return []
     cached = getattr(user, "_doithoai_roles", None)
     if cached is None:
@@ -56,7 +60,7 @@ def units_with_role(user, *roles: str) -> list[int]:
 
 def is_staff_user(user) -> bool:
     """Anyone with a role, or with a seat at a dialogue, uses the staff pages."""
-    return bool(roles_of(user)) or (getattr(user, "is_authenticated", False) and user.dialogue_roles.exists())
+    return bool(roles_of(user)) or (_active(user) and user.dialogue_roles.exists())
 
 
 def province_communes(user) -> list[int]:
@@ -79,7 +83,7 @@ def petitions_visible_to(user) -> QuerySet[Petition]:
         if role.role in UNIT_STAFF:
             condition |= Q(unit_id=role.unit_id)
         elif role.role == Role.AGENCY:
-            on_it = Assignment.objects.filter(petition=OuterRef("pk")).filter(
+            on_it = Assignment.objects.filter(petition=OuterRef("pk"), is_current=True).filter(
                 Q(lead_id=role.organization_id) | Q(coordinating=role.organization_id)
             )
             condition |= Q(unit_id=role.unit_id) & Q(Exists(on_it))
@@ -87,7 +91,7 @@ def petitions_visible_to(user) -> QuerySet[Petition]:
             condition |= Q(unit_id=role.unit_id, submitter_organization_id=role.organization_id)
             if role.organization.is_supervisor:
                 condition |= Q(unit_id=role.unit_id) & ~Q(kind__in=CONFIDENTIAL_KINDS)
-    if getattr(user, "is_authenticated", False):
+    if _active(user):
         # Secretaries and receivers of a dialogue see what was raised there (never complaints or denunciations).
         from doithoai.plans.models import DialogueMember
 
@@ -120,7 +124,7 @@ def _is_assigned_agency(user, petition: Petition, lead_only: bool = False) -> bo
 
 
 def _is_dialogue_member(user, dialogue_id: int | None, *roles: str) -> bool:
-    if not dialogue_id or not getattr(user, "is_authenticated", False):
+    if not dialogue_id or not _active(user):
         return False
     seats = user.dialogue_roles.filter(dialogue_id=dialogue_id)
     return seats.filter(role__in=roles).exists() if roles else seats.exists()
@@ -135,7 +139,7 @@ def dialogues_visible_to(user) -> QuerySet[Dialogue]:
 
     units = set(units_with_role(user, *ANY_COMMUNE_ROLE)) | set(province_communes(user))
     condition = Q(unit_id__in=units)
-    if getattr(user, "is_authenticated", False):
+    if _active(user):
         condition |= Q(members__user_id=user.pk)
     return Dialogue.objects.filter(condition).distinct()
 
@@ -179,6 +183,8 @@ def _petition_view(user, petition) -> bool:
 
 
 def _answer_at_dialogue(user, petition) -> bool:
+    if petition.kind in CONFIDENTIAL_KINDS:  # handed to their legal procedure, never to a dialogue seat
+        return _unit_staff(user, petition)
     return _unit_staff(user, petition) or _is_dialogue_member(user, petition.dialogue_id, "secretary")
 
 
@@ -256,7 +262,7 @@ def can(user, action: str, obj) -> bool:
     rule = RULES.get(action)
     if rule is None:
         raise KeyError(f"unknown permission {action!r}")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _active(user):
         return False
     return bool(rule(user, obj))
 

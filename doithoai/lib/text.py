@@ -13,9 +13,9 @@ def nfc(value: str | None) -> str:
     """NFC-normalise text, drop control and bidi-override characters, trim ends."""
     if not value:
         return ""
-    value = unicodedata.normalize("NFC", str(value))
-    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return value.strip()
+    # Remove first, then compose: a removed character may have stood between a letter and its accent.
+    value = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def nfc_line(value: str | None) -> str:

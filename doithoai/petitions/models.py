@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# Tracking codes: 13 characters from a 32-letter alphabet without 0/O, 1/I/L (65 random bits),
+# Tracking codes: 13 characters from a 31-letter alphabet without 0/O, 1/I/L (about 64 random bits),
 # printed in groups of four for reading aloud on the phone ("K7QX-M3RW-9HTD-B").
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 characters
 CODE_LENGTH = 13
@@ -405,8 +405,9 @@ class HistoryEntry(models.Model):
 
     petition = models.ForeignKey(Petition, models.PROTECT, related_name="history", verbose_name=_("ý kiến"))
     at = models.DateTimeField(_("lúc"))
+    # PROTECT: an account that acted is deactivated, never deleted (the timeline cannot be rewritten).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện")
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện")
     )
     actor_label = models.CharField(_("người, đơn vị thực hiện"), max_length=200, blank=True)
     action = models.CharField(_("thao tác"), max_length=40)

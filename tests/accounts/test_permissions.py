@@ -127,7 +127,8 @@ def _build_commune_world(cs: factories.CommuneSet, prefix: str, users: dict, obj
 def world(django_db_setup, django_db_blocker):
     """Two communes of Bắc Ninh with every role, built once for the whole table and rolled back at the end.
 
-    The table only reads, so its ~2,000 cells share one transaction instead of opening one each (speed).
+    The table only reads, so its ~2,000 cells share one world instead of building one each (speed); each cell
+    still runs in its own savepoint (django_db on the class).
     """
     fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
@@ -246,21 +247,8 @@ TABLE: dict[str, dict[str, set[str]]] = {
     },
 }
 
-# Cells where permissions.py does not do what DESIGN.md requires (reported; do not "fix" the table).
-REASSIGNED = (
-    "DESIGN §1: an agency 'sees only what is assigned to its organisation'; petitions_visible_to matches any "
-    "Assignment, not only the current one, so an agency keeps a petition it returned (permissions.py, AGENCY branch)"
-)
-SECRETARY_TO_CAO = (
-    "DESIGN §3: a tố cáo goes to its legal procedure and a dialogue seat never sees it; _answer_at_dialogue lets "
-    "the secretary answer a tố cáo raised at the dialogue although it is not visible to them"
-)
-CONTRADICTIONS = {
-    ("agency_kinh_te", "petition.view", "reassigned"): REASSIGNED,
-    ("agency_kinh_te", "visible_to", "reassigned"): REASSIGNED,
-    ("secretary", "petition.answer_at_dialogue", "to_cao"): SECRETARY_TO_CAO,
-    ("secretary", "acts_only_on_visible", "to_cao"): SECRETARY_TO_CAO,
-}
+# Cells where permissions.py does not do what DESIGN.md requires run as strict xfails (none today).
+CONTRADICTIONS: dict[tuple[str, str, str], str] = {}
 
 
 def _cells(action: str, rows: dict[str, set[str]]):
@@ -288,6 +276,7 @@ def _unseen():
             yield pytest.param(role, obj, marks=marks, id=f"{role}-cannot-open-{obj}")
 
 
+@pytest.mark.django_db
 class TestPermissionMatrix:
     """One test per cell: may this role do this action on this object?"""
 
@@ -380,11 +369,6 @@ def test_the_same_roles_work_once_the_account_is_active(commune):
     assert permissions.can_see_identity(user, objects["petition"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an inactive account keeps its dialogue seats: petitions_visible_to and dialogues_visible_to check only "
-    "is_authenticated before the DialogueMember branch, not is_active",
-)
 def test_an_inactive_dialogue_secretary_sees_nothing(commune):
     dialogue = factories.DialogueFactory(unit=commune.unit)
     factories.PetitionFactory(unit=commune.unit, dialogue=dialogue, channel=Channel.SPOKEN_AT_DIALOGUE)
