@@ -2,11 +2,13 @@
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
 from doithoai.plans import queries
+from doithoai.plans.calendar import calendar_bytes
 from doithoai.plans.models import Dialogue
 
 router = Router(tags=["Buổi tiếp xúc, đối thoại"])
@@ -56,3 +58,13 @@ def list_dialogues(request: HttpRequest, unit: str | None = None, kind: Dialogue
     """Every dialogue (tentative ones too) of every commune, or of one (`?unit=<slug>`); `?kind=` filters."""
     items = [dialogue_out(d) for d in queries.public_dialogues(unit, kind.value if kind else None)]
     return {"items": items, "count": len(items)}
+
+
+@router.get("/{dialogue_id}/calendar.ics", summary="Tệp lịch (iCalendar) của một buổi", response={200: None, 404: None})
+def dialogue_calendar(request: HttpRequest, dialogue_id: int):
+    """iCalendar of one dialogue; a dialogue with only a tentative month is an all-day event over that month."""
+    dialogue = get_object_or_404(queries.public_dialogues().select_related("unit"), pk=dialogue_id)
+    body = calendar_bytes([dialogue], name=dialogue.title, base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="doi-thoai-{dialogue.pk}.ics"'
+    return response

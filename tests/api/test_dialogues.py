@@ -88,3 +88,30 @@ def test_openapi_document_lists_the_dialogue_path(client, db):
 
 def test_vietnamese_is_written_as_letters_not_escapes(client, dialogues):
     assert "Tiếp công dân".encode() in client.get("/api/v1/dialogues").content
+
+
+def test_calendar_of_a_dated_dialogue_parses_back_with_its_time_and_place(client, dialogues):
+    from icalendar import Calendar
+
+    response = client.get(f"/api/v1/dialogues/{dialogues['dated'].pk}/calendar.ics")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["summary"]) == "Hội nghị tháng 6"
+    assert str(event["location"]) == "Phòng họp tầng 3 - Nhà Hội thảo xã"
+    assert event.decoded("dtstart") == timezone.make_aware(dt.datetime(2026, 6, 19, 8, 0))
+    assert str(event["status"]) == "CONFIRMED"
+
+
+def test_calendar_of_a_tentative_dialogue_is_an_all_day_event_over_the_month(client, dialogues):
+    from icalendar import Calendar
+
+    content = client.get(f"/api/v1/dialogues/{dialogues['tentative'].pk}/calendar.ics").content
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == dt.date(2026, 10, 1)
+    assert event.decoded("dtend") == dt.date(2026, 11, 1)
+    assert str(event["status"]) == "TENTATIVE"
+
+
+def test_calendar_of_an_unknown_dialogue_is_not_found(client, db):
+    assert client.get("/api/v1/dialogues/424242/calendar.ics").status_code == 404
+    assert client.get("/api/v1/dialogues/abc/calendar.ics").status_code in (404, 422)
