@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 SERVE_HELP = """\
 doithoai serve: migrate, collect static files, then serve with granian (WSGI) and whitenoise.
@@ -68,7 +69,10 @@ def serve(argv: list[str]) -> int:
     server = subprocess.Popen(command)  # noqa: S603
     sys.stderr.write(f"Đối thoại đang chạy tại http://{args.host}:{args.port}/\n")
 
+    stopping: list[float] = []
+
     def stop(signum, frame):
+        stopping.append(time.monotonic())
         for proc in (server, worker):
             if proc and proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
@@ -76,11 +80,18 @@ def serve(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        code = server.wait()
+        # A server that does not stop within 10 s of being asked to is killed, so `serve` never hangs.
+        while (code := server.poll()) is None:
+            if stopping and time.monotonic() - stopping[0] > 10:
+                server.kill()
+            time.sleep(0.5)
     finally:
-        stop(None, None)
-        if worker:
-            worker.wait(timeout=10)
+        if worker and worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     return code
 
 
