@@ -21,6 +21,9 @@ def navigation(request) -> dict:
         return {"nav_items": [], "nav_roles": [], "nav_unit": SimpleLazyObject(_sole_commune)}
     roles = permissions.roles_of(user)
     items = [("Tổng quan", reverse("portal:staff_home"))]
+    if roles:
+        items.append(("Kế hoạch", reverse("portal:plan_list")))
+    items.append(("Trang công khai", reverse("portal:home")))
     if user.is_staff:
         items.append(("Quản trị dữ liệu", reverse("admin:index")))
     labels = sorted(

@@ -117,6 +117,22 @@ def _province_rows(unit_ids: list[int]) -> list[dict]:
 
 
 @login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans of the user's units, newest first, each with the plan that replaced it."""
+    plans = list(
+        permissions.plans_visible_to(request.user)
+        .select_related("unit", "document__register", "superseded_by__document__register")
+        .order_by("-year", "-issued_on", "-pk")[:200]
+    )
+    for plan in plans:
+        try:
+            plan.replacement = plan.superseded_by
+        except Plan.DoesNotExist:
+            plan.replacement = None
+    return render(request, "portal/plan_list.html", {"plans": plans})
+
+
+@login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(
         permissions.plans_visible_to(request.user).select_related(

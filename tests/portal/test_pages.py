@@ -207,3 +207,23 @@ def test_every_admin_list_opens(client, db, commune):
     for model in admin.site._registry:
         url = f"/quan-tri/{model._meta.app_label}/{model._meta.model_name}/"
         assert client.get(url).status_code == 200, url
+
+
+def test_plan_list_shows_which_plan_replaced_which_and_nothing_foreign(
+    client, commune, other_commune, user_with_role, django_assert_max_num_queries
+):
+    from doithoai.documents.actions import issue_number
+    from tests.factories import PartyRegisterFactory
+
+    register = PartyRegisterFactory(party_term__unit=commune.unit)
+    old = PlanFactory(unit=commune.unit, title="Kế hoạch cũ",
+                      document=issue_number(register, issued_on=dt.date(2026, 1, 31), summary="cũ"))
+    PlanFactory(unit=commune.unit, title="Kế hoạch mới", supersedes=old,
+                document=issue_number(register, issued_on=dt.date(2026, 4, 24), summary="mới"))
+    PlanFactory(unit=other_commune.unit, title="Kế hoạch của xã khác")
+    client.force_login(user_with_role("coordinator", commune.unit))
+    with django_assert_max_num_queries(8):
+        response = client.get("/can-bo/ke-hoach/")
+    html = response.content.decode()
+    assert "Kế hoạch mới" in html and "Kế hoạch cũ" in html
+    assert "Đã được thay thế" in html and "Kế hoạch của xã khác" not in html
