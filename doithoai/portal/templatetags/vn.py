@@ -16,14 +16,17 @@ def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
+def _day(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    """A date as it is; a datetime in local time (Asia/Ho_Chi_Minh)."""
+    return _local(value) if isinstance(value, dt.datetime) else value
+
+
 @register.filter
 def vn_weekday(value: dt.date | dt.datetime | None) -> str:
     """ "thứ Năm" (Monday is "thứ Hai", Sunday "Chủ nhật")."""
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
-        value = _local(value)
-    return WEEKDAYS[value.weekday()]
+    return WEEKDAYS[_day(value).weekday()]
 
 
 @register.filter
@@ -31,8 +34,7 @@ def vn_day(value: dt.date | dt.datetime | None) -> str:
     """Weekday and date: "thứ Năm 17/12/2026"."""
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
-        value = _local(value)
+    value = _day(value)
     return f"{WEEKDAYS[value.weekday()]} {value:%d/%m/%Y}"
 
 
@@ -50,8 +52,7 @@ def vn_month(value: dt.date | dt.datetime | None) -> str:
     """The month: "tháng 12/2026"."""
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
-        value = _local(value)
+    value = _day(value)
     return f"tháng {value.month}/{value.year}"
 
 
