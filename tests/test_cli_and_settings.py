@@ -13,7 +13,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DOITHOAI_", "DJANGO_"))}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DOITHOAI_", "DJANGO_")) and k != "DATABASE_URL"
+    }
     environment.update(env)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, cwd=ROOT)
 
