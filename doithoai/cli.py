@@ -95,11 +95,20 @@ def serve(argv: list[str]) -> int:
     return code
 
 
+# Commands that write into DOITHOAI_DATA_DIR (the SQLite file, media, static): the folder is made for them.
+# Others (help, classify, dedup, check) never create anything.
+WRITERS = {"migrate", "demo", "collectstatic", "createsuperuser", "loaddata", "db_worker", "shell"}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "serve":
         return serve(argv[1:])
     _setup()
+    if argv and argv[0] in WRITERS and "--help" not in argv:
+        from django.conf import settings
+
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["doithoai", *argv])

@@ -75,3 +75,15 @@ def test_pages_render_with_the_manifest_static_storage(client, settings, tmp_pat
         response = client.get(url)
         assert response.status_code == 200, url
         assert "/static/css/app." in response.content.decode()
+
+
+def test_migrate_makes_the_data_folder_and_help_makes_nothing(tmp_path):
+    data = tmp_path / "new" / "data"
+    ok = run_python("import sys; from doithoai import cli; sys.exit(cli.main(['--help']))", DOITHOAI_DATA_DIR=str(data))
+    assert ok.returncode == 0 and not data.exists()
+    done = run_python(
+        "import sys; from doithoai import cli; sys.exit(cli.main(['migrate', '-v', '0']))",
+        DOITHOAI_DATA_DIR=str(data), DOITHOAI_DEMO="1",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (data / "doithoai.sqlite3").exists()
