@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "doithoai.plans",
     "doithoai.petitions",
     "doithoai.documents",
+    "doithoai.notifications",
     "doithoai.portal",
     "doithoai.api",
     "doithoai.demo",
@@ -241,10 +242,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doithoai@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# SMS: a dotted path to a gateway class; empty sends nothing by SMS.
+# SMS: "console" (logs it), a dotted path to a gateway class (doithoai.notifications.backends.HttpJsonSms posts
+# JSON to DOITHOAI_SMS_URL), or empty: no SMS.
 SMS_BACKEND = os.environ.get("DOITHOAI_SMS_BACKEND", "")
 SMS_URL = os.environ.get("DOITHOAI_SMS_URL", "")
 SMS_TOKEN = os.environ.get("DOITHOAI_SMS_TOKEN", "")
+
+# The address people reach the site at, for links in e-mails, SMS and QR codes.
+BASE_URL = (os.environ.get("DOITHOAI_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # Public API rate limits per client address per minute (counted in the database).
 RATE_LIMIT_SUBMIT = env_int("DOITHOAI_RATE_SUBMIT", 60)

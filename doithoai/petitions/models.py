@@ -435,3 +435,86 @@ class HistoryEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Lịch sử xử lý không được xóa."))
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """Stored under a generated name: what the submitter called the file never reaches the disk."""
+    return f"attachments/{instance.uploaded_at:%Y/%m}/{secrets.token_hex(16)}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file sent with a petition (tệp đính kèm): image, PDF, DOCX or XLSX, checked by content."""
+
+    petition = models.ForeignKey(Petition, models.CASCADE, related_name="attachments", verbose_name=_("ý kiến"))
+    file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    extension = models.CharField(_("đuôi tệp"), max_length=8)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["petition", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class IdentityView(models.Model):
+    """A record that someone read a submitter's identity (every view of a denouncer's identity is logged)."""
+
+    petition = models.ForeignKey(Petition, models.PROTECT, related_name="identity_views", verbose_name=_("ý kiến"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("người xem"))
+    at = models.DateTimeField(_("lúc"))
+    context = models.CharField(_("ở đâu"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt xem danh tính")
+        verbose_name_plural = _("nhật ký xem danh tính")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["petition", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.petition.code} — {self.at:%d/%m/%Y %H:%M}"
+
+
+class DeadlineRule(models.Model):
+    """A unit's answer deadline in working days, per kind and jurisdiction (blank = any)."""
+
+    unit = models.ForeignKey("accounts.Unit", models.CASCADE, related_name="deadline_rules", verbose_name=_("đơn vị"))
+    kind = models.CharField(_("loại"), max_length=16, choices=PetitionKind, blank=True)
+    jurisdiction = models.CharField(_("thẩm quyền"), max_length=16, choices=Petition.Jurisdiction, blank=True)
+    working_days = models.PositiveSmallIntegerField(_("số ngày làm việc"))
+
+    class Meta:
+        verbose_name = _("thời hạn trả lời")
+        verbose_name_plural = _("thời hạn trả lời")
+        ordering = ["unit", "kind", "jurisdiction"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "jurisdiction"], name="deadline_rule_unique"),
+            models.CheckConstraint(condition=Q(working_days__gte=1, working_days__lte=365), name="deadline_rule_range"),
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_kind_display() if self.kind else "Mọi loại"
+        jurisdiction = self.get_jurisdiction_display() if self.jurisdiction else "mọi thẩm quyền"
+        return f"{kind}, {jurisdiction}: {self.working_days} ngày làm việc"
+
+
+class CalendarDay(models.Model):
+    """A day-swap the state announces (hoán đổi ngày làm việc): an extra day off or an extra working day."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    is_working_day = models.BooleanField(_("là ngày làm việc"), help_text=_("Bỏ chọn nếu là ngày nghỉ thêm."))
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ngày hoán đổi")
+        verbose_name_plural = _("lịch hoán đổi ngày làm việc")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}: {'làm việc' if self.is_working_day else 'nghỉ'}"

@@ -156,3 +156,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": clock.today(),
         },
     )
+
+
+def petition_status(request: HttpRequest, code: str) -> HttpResponse:
+    """The public status of a tracking code, masked (DESIGN.md §6)."""
+    from doithoai.petitions import queries as pq
+
+    petition = pq.by_public_code(code)
+    if petition is None:
+        return render(request, "portal/petition_not_found.html", {"code": code[:40]}, status=404)
+    return render(request, "portal/petition_status.html", {"status": pq.public_status(petition), "unit": petition.unit})

@@ -1,0 +1,643 @@
+"""Every change of a petition's state (DESIGN.md §3): one function each, used alike by pages, the API and commands.
+
+Each checks the actor's permission and the current state, writes the history entry in the same transaction,
+and queues its notifications to be sent after commit. An illegal move raises ActionError (Vietnamese) and
+changes nothing.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from doithoai.accounts import permissions
+from doithoai.accounts.models import Organization, Unit
+from doithoai.lib import clock
+from doithoai.lib.contact import normalise_email, normalise_phone
+from doithoai.lib.text import fold, nfc, nfc_line
+from doithoai.lib.uploads import check_uploads
+from doithoai.petitions import deadlines, history, notices
+from doithoai.petitions.models import (
+    Answer,
+    Assignment,
+    Attachment,
+    ExtensionRequest,
+    IdentityView,
+    Petition,
+    Topic,
+)
+
+S = Petition.Status
+K = Petition.Kind
+CONFIDENTIAL = (K.KHIEU_NAI, K.TO_CAO)
+ANONYMOUS_KINDS = (K.GOP_Y, K.KIEN_NGHI, K.PHAN_ANH, K.CAU_HOI)
+MAX_CONTENT = 20_000
+PUBLIC_CHANNELS = (Petition.Channel.ONLINE, Petition.Channel.QR_AT_DIALOGUE)
+DIALOGUE_CHANNELS = (
+    Petition.Channel.QR_AT_DIALOGUE,
+    Petition.Channel.SPOKEN_AT_DIALOGUE,
+    Petition.Channel.WRITTEN_AT_DIALOGUE,
+)
+ASSIGNABLE_KINDS = (Organization.Kind.AGENCY, Organization.Kind.PARTY_BODY, Organization.Kind.MASS_ORG)
+
+
+class ActionError(Exception):
+    """A move the workflow does not allow; the message is for the user, in Vietnamese."""
+
+
+def _require(user, action: str, obj) -> None:
+    try:
+        permissions.require(user, action, obj)
+    except PermissionDenied as error:
+        raise ActionError("Bạn không có quyền thực hiện thao tác này.") from error
+
+
+def _expect(petition: Petition, allowed, message: str) -> None:
+    if petition.status not in allowed:
+        raise ActionError(message % {"status": petition.get_status_display()})
+
+
+def _move(petition: Petition, to: str, action: str, by, *, public: bool, note: str = "", **data) -> None:
+    history.record(petition, action, actor=by, from_status=petition.status, to_status=to, public=public, note=note,
+                   **data)  # fmt: skip
+    petition.status = to
+    petition.save()
+
+
+def _locked(petition: Petition) -> Petition:
+    """Re-read the petition inside the transaction (row lock on PostgreSQL) so two clerks cannot both move it."""
+    return Petition.objects.select_for_update().get(pk=petition.pk)
+
+
+# ------------------------------------------------------------------ intake
+
+
+@transaction.atomic
+def submit_petition(
+    unit: Unit,
+    *,
+    content: str,
+    channel: str,
+    kind: str = K.KIEN_NGHI,
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    village: Organization | None = None,
+    organization: Organization | None = None,
+    organization_name: str = "",
+    anonymous: bool = False,
+    dialogue=None,
+    consent: bool = False,
+    attachments=(),
+    by=None,
+    received_at: dt.datetime | None = None,
+) -> Petition:
+    """Tiếp nhận: record an opinion from any channel; the only way a petition comes to exist."""
+    errors: dict[str, list[str]] = {}
+    content = nfc(content)
+    if not content:
+        errors.setdefault("content", []).append("Xin nhập nội dung ý kiến.")
+    elif len(content) > MAX_CONTENT:
+        errors.setdefault("content", []).append(f"Nội dung quá dài (tối đa {MAX_CONTENT:,} ký tự).".replace(",", "."))
+    if channel not in Petition.Channel.values:
+        errors.setdefault("channel", []).append("Kênh tiếp nhận không hợp lệ.")
+    if kind not in K.values:
+        errors.setdefault("kind", []).append("Loại ý kiến không hợp lệ.")
+    name, address = nfc_line(name)[:120], nfc_line(address)[:255]
+    organization_name = nfc_line(organization_name or (organization.name if organization else ""))[:200]
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError as error:
+        errors.setdefault("phone", []).extend(error.messages)
+    try:
+        email = normalise_email(email)
+    except ValidationError as error:
+        errors.setdefault("email", []).extend(error.messages)
+    if anonymous and kind in CONFIDENTIAL:
+        errors.setdefault("anonymous", []).append(
+            "Khiếu nại, tố cáo không được gửi ẩn danh; xin ghi rõ họ tên và địa chỉ theo quy định của pháp luật."
+        )
+    if kind in CONFIDENTIAL and not anonymous and not name:
+        errors.setdefault("name", []).append("Khiếu nại, tố cáo cần ghi rõ họ tên người gửi.")
+    has_identity = bool(name or phone or email or address)
+    if channel in PUBLIC_CHANNELS and has_identity and not anonymous and not consent:
+        errors.setdefault("consent", []).append(
+            "Xin đánh dấu đồng ý để cơ quan xử lý thông tin cá nhân của bạn (Nghị định 13/2023/NĐ-CP)."
+        )
+    for label, org in (("village", village), ("organization", organization)):
+        if org is not None and org.unit_id != unit.pk:
+            errors.setdefault(label, []).append("Không thuộc đơn vị này.")
+    if dialogue is not None and dialogue.unit_id != unit.pk:
+        errors.setdefault("dialogue", []).append("Buổi đối thoại không thuộc đơn vị này.")
+    if channel in DIALOGUE_CHANNELS and dialogue is None:
+        errors.setdefault("dialogue", []).append("Xin chọn buổi đối thoại nơi ý kiến được nêu.")
+    try:
+        checked = check_uploads(attachments)
+    except ValidationError as error:
+        errors.setdefault("attachments", []).extend(error.messages)
+        checked = []
+    if errors:
+        raise ValidationError(errors)
+    _require_intake(by, unit, channel, dialogue, organization)
+
+    if anonymous:
+        name = phone = email = address = ""
+    received_at = received_at or clock.now()
+    petition = Petition.objects.create(
+        unit=unit, content=content, search_key=fold(content), submitter_name=name, submitter_phone=phone,
+        submitter_email=email, submitter_address=address, village=village, submitter_organization=organization,
+        submitter_organization_name=organization_name, anonymous=anonymous,
+        consent_at=received_at if consent and not anonymous else None, channel=channel, dialogue=dialogue,
+        kind=kind, received_at=received_at, created_by=by if getattr(by, "is_authenticated", False) else None,
+        deadline=deadlines.deadline_for(unit, kind, "", timezone.localdate(received_at)),
+    )  # fmt: skip
+    for upload in checked:
+        attachment = Attachment(
+            petition=petition, original_name=upload.original_name, content_type=upload.content_type,
+            extension=upload.extension, size=upload.size, sha256=upload.sha256, uploaded_at=received_at,
+        )  # fmt: skip
+        attachment.file.save("tep", upload.file, save=False)
+        attachment.save()
+    history.record(
+        petition, "receive", actor=petition.created_by, actor_label="" if petition.created_by else "Người gửi",
+        to_status=S.RECEIVED, public=True, at=received_at,
+        note=f"Tiếp nhận qua kênh: {petition.get_channel_display()}",
+    )  # fmt: skip
+    notices.receipt(petition)
+    return petition
+
+
+def _require_intake(by, unit: Unit, channel: str, dialogue, organization) -> None:
+    """Who may record on which channel: the public only online or by QR; staff the rest."""
+    if channel in PUBLIC_CHANNELS and not getattr(by, "is_authenticated", False):
+        return
+    if not getattr(by, "is_authenticated", False):
+        raise ActionError("Kênh tiếp nhận này chỉ dành cho cán bộ.")
+    if channel == Petition.Channel.ORG_BATCH:
+        if organization is None:
+            raise ActionError("Xin chọn tổ chức gửi danh sách ý kiến.")
+        _require(by, "organization.submit_petitions", organization)
+    elif dialogue is not None:
+        _require(by, "dialogue.enter_petition", dialogue)
+    else:
+        _require(by, "petition.enter", unit)
+
+
+# ------------------------------------------------------------------ classification
+
+
+@transaction.atomic
+def classify(petition: Petition, *, topic: Topic, kind: str, jurisdiction: str, by, public_summary: str | None = None):
+    """Phân loại: set topic, kind and jurisdiction; a change of kind to khiếu nại / tố cáo takes effect at once."""
+    petition = _locked(petition)
+    _require(by, "petition.classify", petition)
+    _expect(petition, (S.RECEIVED, S.CLASSIFIED), "Không thể phân loại ý kiến đang ở trạng thái “%(status)s”.")
+    if topic.unit_id not in (None, petition.unit_id):
+        raise ActionError("Lĩnh vực không thuộc đơn vị này.")
+    if kind not in K.values or jurisdiction not in Petition.Jurisdiction.values:
+        raise ActionError("Loại hoặc thẩm quyền không hợp lệ.")
+    if kind in CONFIDENTIAL and petition.merged_children.exists():
+        raise ActionError("Ý kiến này đang gộp các ý kiến khác; tách chúng ra trước khi chuyển thành khiếu nại, tố cáo.")
+    old_kind = petition.kind
+    petition.topic, petition.kind, petition.jurisdiction = topic, kind, jurisdiction
+    if kind in CONFIDENTIAL:
+        petition.is_public = False
+        petition.public_summary = ""
+    elif public_summary is not None:
+        petition.public_summary = nfc(public_summary)
+    if kind != old_kind or petition.status == S.RECEIVED:
+        petition.deadline = deadlines.deadline_for(petition.unit, kind, jurisdiction, timezone.localdate(petition.received_at))
+    note = f"Lĩnh vực: {topic.name}; loại: {petition.get_kind_display()}; {petition.get_jurisdiction_display().lower()}"
+    _move(petition, S.CLASSIFIED, "classify", by, public=kind not in CONFIDENTIAL, note=note,
+          kind_before=old_kind, kind_after=kind)  # fmt: skip
+    return petition
+
+
+@transaction.atomic
+def edit_public_summary(petition: Petition, summary: str, *, by) -> Petition:
+    """The public summary (tóm tắt công khai) staff write beside the original text."""
+    petition = _locked(petition)
+    _require(by, "petition.edit_summary", petition)
+    if petition.kind in CONFIDENTIAL:
+        raise ActionError("Khiếu nại, tố cáo không bao giờ được công khai.")
+    petition.public_summary = nfc(summary)[:2000]
+    petition.save(update_fields=["public_summary", "updated_at"])
+    history.record(petition, "edit_summary", actor=by, note="Sửa tóm tắt công khai")
+    return petition
+
+
+@transaction.atomic
+def merge(child: Petition, parent: Petition, *, by) -> Petition:
+    """Gộp: a petition raising the same concern joins a parent that keeps every submitter."""
+    child, parent = _locked(child), _locked(parent)
+    _require(by, "petition.merge", child)
+    if child.pk == parent.pk:
+        raise ActionError("Không thể gộp một ý kiến vào chính nó.")
+    if child.unit_id != parent.unit_id:
+        raise ActionError("Chỉ gộp được các ý kiến của cùng một đơn vị.")
+    if child.kind in CONFIDENTIAL or parent.kind in CONFIDENTIAL:
+        raise ActionError("Khiếu nại, tố cáo không bao giờ được gộp với ý kiến khác.")
+    _expect(child, (S.RECEIVED, S.CLASSIFIED), "Không thể gộp ý kiến đang ở trạng thái “%(status)s”.")
+    if parent.status in (S.MERGED, S.DECLINED, S.LEGAL_TRACK):
+        raise ActionError("Ý kiến được chọn để gộp vào không còn xử lý; xin chọn ý kiến khác.")
+    if child.merged_children.exists():
+        raise ActionError("Ý kiến này đang có ý kiến khác gộp vào; xin gộp cả nhóm vào ý kiến chính.")
+    child.merged_into = parent
+    child.is_public = False
+    _move(child, S.MERGED, "merge", by, public=True, note=f"Gộp vào ý kiến {parent.code} cùng nội dung",
+          parent=parent.code)  # fmt: skip
+    count = parent.merged_children.count() + 1
+    history.record(parent, "merge_in", actor=by, note=f"{count} ý kiến cùng nội dung (thêm {child.code})")
+    return child
+
+
+@transaction.atomic
+def decline(petition: Petition, reason: str, *, by) -> Petition:
+    """Không thụ lý, with the reason shown to the submitter."""
+    petition = _locked(petition)
+    _require(by, "petition.decline", petition)
+    _expect(petition, (S.RECEIVED, S.CLASSIFIED), "Không thể từ chối thụ lý ý kiến đang ở trạng thái “%(status)s”.")
+    reason = nfc(reason)
+    if not reason:
+        raise ActionError("Xin ghi lý do không thụ lý.")
+    petition.decline_reason = reason[:2000]
+    _move(petition, S.DECLINED, "decline", by, public=True, note=reason[:2000])
+    notices.status_changed(petition)
+    return petition
+
+
+@transaction.atomic
+def send_to_legal_track(petition: Petition, *, body: str, document: str = "", by) -> Petition:
+    """Chuyển xử lý theo quy định: a khiếu nại or tố cáo handed to its legal procedure and competent body."""
+    petition = _locked(petition)
+    _require(by, "petition.legal_track", petition)
+    if petition.kind not in CONFIDENTIAL:
+        raise ActionError("Chỉ khiếu nại, tố cáo mới chuyển xử lý theo thủ tục riêng.")
+    _expect(petition, (S.RECEIVED, S.CLASSIFIED), "Không thể chuyển ý kiến đang ở trạng thái “%(status)s”.")
+    body = nfc_line(body)
+    if not body:
+        raise ActionError("Xin ghi cơ quan có thẩm quyền giải quyết.")
+    law = "Luật Tố cáo" if petition.kind == K.TO_CAO else "Luật Khiếu nại"
+    note = f"Chuyển {body} xử lý theo {law}" + (f" (văn bản số {nfc_line(document)})" if document else "")
+    _move(petition, S.LEGAL_TRACK, "legal_track", by, public=True, note=note)
+    notices.status_changed(petition)
+    return petition
+
+
+# ------------------------------------------------------------------ assignment and forwarding
+
+
+def _end_current_assignment(petition: Petition) -> None:
+    petition.assignments.filter(is_current=True).update(is_current=False)
+
+
+@transaction.atomic
+def assign(
+    petition: Petition,
+    lead: Organization,
+    *,
+    coordinating=(),
+    deadline: dt.date | None = None,
+    instructions: str = "",
+    by,
+) -> Assignment:
+    """Giao xử lý: hand a petition to a lead organisation of the commune, with coordinating ones."""
+    petition = _locked(petition)
+    _require(by, "petition.assign", petition)
+    _expect(petition, (S.CLASSIFIED, S.ASSIGNED), "Không thể giao xử lý ý kiến đang ở trạng thái “%(status)s”.")
+    if lead.unit_id != petition.unit_id or lead.kind not in ASSIGNABLE_KINDS:
+        raise ActionError("Cơ quan chủ trì phải là cơ quan, tổ chức của xã (cấp trên thì dùng “Chuyển cấp có thẩm quyền”).")
+    coordinating = [o for o in coordinating if o.pk != lead.pk]
+    if any(o.unit_id != petition.unit_id for o in coordinating):
+        raise ActionError("Cơ quan phối hợp phải thuộc đơn vị này.")
+    today = clock.today()
+    deadline = deadline or petition.deadline or deadlines.deadline_for(petition.unit, petition.kind, "commune", today)
+    if deadline < today:
+        raise ActionError("Hạn xử lý không được trước ngày hôm nay.")
+    _end_current_assignment(petition)
+    assignment = Assignment.objects.create(
+        petition=petition, lead=lead, assigned_by=by, assigned_at=clock.now(), deadline=deadline,
+        instructions=nfc(instructions)[:4000],
+    )  # fmt: skip
+    assignment.coordinating.set(coordinating)
+    petition.deadline = deadline
+    petition.jurisdiction = Petition.Jurisdiction.COMMUNE
+    names = ", ".join(o.name for o in coordinating)
+    note = f"Giao {lead.name} chủ trì" + (f", phối hợp: {names}" if names else "") + f"; hạn {deadline:%d/%m/%Y}"
+    _move(petition, S.ASSIGNED, "assign", by, public=True, note=note, lead=lead.name)
+    notices.assigned(assignment)
+    return assignment
+
+
+@transaction.atomic
+def forward(
+    petition: Petition,
+    authority: Organization,
+    *,
+    outgoing_number: str,
+    outgoing_date: dt.date,
+    deadline: dt.date | None = None,
+    by,
+) -> Assignment:
+    """Chuyển cấp có thẩm quyền: send to a higher authority with the outgoing document's number and date."""
+    petition = _locked(petition)
+    _require(by, "petition.forward", petition)
+    _expect(petition, (S.CLASSIFIED, S.ASSIGNED), "Không thể chuyển ý kiến đang ở trạng thái “%(status)s”.")
+    if authority.kind != Organization.Kind.HIGHER_AUTHORITY or authority.unit_id != petition.unit_id:
+        raise ActionError("Xin chọn một cơ quan cấp có thẩm quyền trong danh mục của xã.")
+    outgoing_number = nfc_line(outgoing_number)[:40]
+    if not outgoing_number or not outgoing_date:
+        raise ActionError("Xin ghi số và ngày của công văn chuyển.")
+    if outgoing_date > clock.today():
+        raise ActionError("Ngày công văn chuyển không được sau ngày hôm nay.")
+    deadline = deadline or deadlines.deadline_for(petition.unit, petition.kind, "higher", outgoing_date)
+    _end_current_assignment(petition)
+    assignment = Assignment.objects.create(
+        petition=petition, lead=authority, assigned_by=by, assigned_at=clock.now(), deadline=deadline,
+        outgoing_number=outgoing_number, outgoing_date=outgoing_date,
+    )  # fmt: skip
+    petition.deadline = deadline
+    petition.jurisdiction = Petition.Jurisdiction.HIGHER
+    note = f"Chuyển {authority.name} (Công văn số {outgoing_number} ngày {outgoing_date:%d/%m/%Y})"
+    _move(petition, S.FORWARDED, "forward", by, public=True, note=note, authority=authority.name)
+    notices.status_changed(petition)
+    return assignment
+
+
+def _current_assignment(petition: Petition) -> Assignment:
+    assignment = petition.assignments.filter(is_current=True).select_related("lead").first()
+    if assignment is None:
+        raise ActionError("Ý kiến này chưa được giao cho cơ quan nào.")
+    return assignment
+
+
+@transaction.atomic
+def accept_assignment(assignment: Assignment, *, by) -> Assignment:
+    """Nhận xử lý: the lead agency takes the assignment on."""
+    petition = _locked(assignment.petition)
+    assignment.refresh_from_db()
+    _require(by, "petition.accept_assignment", petition)
+    if not assignment.is_current or assignment.status != Assignment.Status.ASSIGNED:
+        raise ActionError("Chỉ nhận được việc vừa được giao và chưa nhận.")
+    assignment.status = Assignment.Status.ACCEPTED
+    assignment.save(update_fields=["status"])
+    history.record(petition, "accept", actor=by, note=f"{assignment.lead.name} nhận xử lý")
+    return assignment
+
+
+@transaction.atomic
+def return_assignment(assignment: Assignment, reason: str, *, by) -> Assignment:
+    """Trả lại: the agency says it is not theirs; the petition goes back to the coordinator."""
+    petition = _locked(assignment.petition)
+    assignment.refresh_from_db()
+    _require(by, "petition.return_assignment", petition)
+    if not assignment.is_current or assignment.status not in (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED):
+        raise ActionError("Không thể trả lại việc này.")
+    reason = nfc(reason)
+    if not reason:
+        raise ActionError("Xin ghi lý do trả lại.")
+    assignment.status, assignment.returned_reason, assignment.is_current = Assignment.Status.RETURNED, reason[:2000], False
+    assignment.save(update_fields=["status", "returned_reason", "is_current"])
+    _move(petition, S.CLASSIFIED, "return", by, public=False, note=f"{assignment.lead.name} trả lại: {reason[:500]}")
+    notices.returned(assignment)
+    return assignment
+
+
+@transaction.atomic
+def request_extension(assignment: Assignment, *, new_deadline: dt.date, reason: str, by) -> ExtensionRequest:
+    """Xin gia hạn: the lead agency asks for more time."""
+    petition = _locked(assignment.petition)
+    assignment.refresh_from_db()
+    _require(by, "petition.request_extension", petition)
+    if not assignment.is_current or assignment.status not in (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED):
+        raise ActionError("Chỉ xin gia hạn được cho việc đang xử lý.")
+    if assignment.extensions.filter(status=ExtensionRequest.Status.REQUESTED).exists():
+        raise ActionError("Đã có một đề nghị gia hạn đang chờ quyết định.")
+    if assignment.deadline and new_deadline <= assignment.deadline:
+        raise ActionError("Hạn mới phải sau hạn hiện tại.")
+    reason = nfc(reason)
+    if not reason:
+        raise ActionError("Xin ghi lý do xin gia hạn.")
+    request = ExtensionRequest.objects.create(
+        assignment=assignment, requested_by=by, requested_at=clock.now(), requested_deadline=new_deadline,
+        reason=reason[:2000],
+    )  # fmt: skip
+    history.record(petition, "extension_requested", actor=by, note=f"Xin gia hạn đến {new_deadline:%d/%m/%Y}: {reason[:300]}")
+    notices.extension_requested(request)
+    return request
+
+
+@transaction.atomic
+def decide_extension(request: ExtensionRequest, *, grant: bool, note: str = "", by) -> ExtensionRequest:
+    """Gia hạn hoặc không: the coordinator decides; a granted deadline moves the assignment and the petition."""
+    assignment = request.assignment
+    petition = _locked(assignment.petition)
+    request.refresh_from_db()
+    _require(by, "petition.decide_extension", petition)
+    if request.status != ExtensionRequest.Status.REQUESTED:
+        raise ActionError("Đề nghị gia hạn này đã được quyết định.")
+    request.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = by, clock.now(), nfc(note)[:2000]
+    request.save()
+    if grant:
+        assignment.deadline = request.requested_deadline
+        assignment.save(update_fields=["deadline"])
+        petition.deadline = request.requested_deadline
+        petition.save(update_fields=["deadline", "updated_at"])
+    action = "extension_granted" if grant else "extension_refused"
+    text = f"Gia hạn đến {request.requested_deadline:%d/%m/%Y}" if grant else "Không đồng ý gia hạn"
+    history.record(petition, action, actor=by, note=text + (f": {request.decision_note}" if request.decision_note else ""))
+    notices.extension_decided(request)
+    return request
+
+
+# ------------------------------------------------------------------ answers
+
+
+def _current_answer(petition: Petition) -> Answer | None:
+    return petition.answers.filter(is_current=True).first()
+
+
+def _retire_current_answer(petition: Petition) -> None:
+    petition.answers.filter(is_current=True).update(is_current=False)
+
+
+@transaction.atomic
+def answer_at_dialogue(petition: Petition, text: str, *, by, organization: Organization | None = None) -> Answer:
+    """Trả lời tại hội nghị: the chair (or an agency leader he names) answered on the spot."""
+    petition = _locked(petition)
+    _require(by, "petition.answer_at_dialogue", petition)
+    if petition.dialogue_id is None:
+        raise ActionError("Ý kiến này không được nêu tại một buổi đối thoại.")
+    if petition.kind in CONFIDENTIAL:
+        raise ActionError("Khiếu nại, tố cáo được chuyển xử lý theo thủ tục riêng, không trả lời tại hội nghị.")
+    _expect(petition, (S.RECEIVED, S.CLASSIFIED), "Không thể ghi trả lời cho ý kiến đang ở trạng thái “%(status)s”.")
+    text = nfc(text)
+    if not text:
+        raise ActionError("Xin ghi nội dung trả lời.")
+    now = clock.now()
+    _retire_current_answer(petition)
+    answer = Answer.objects.create(
+        petition=petition, text=text, public_text=text, source=Answer.Source.CHAIR, at_dialogue=True,
+        organization=organization, answered_by=by, answered_at=now, approved_by=by, approved_at=now,
+    )  # fmt: skip
+    who = organization.name if organization else "Chủ trì hội nghị"
+    _move(petition, S.ANSWERED_AT_DIALOGUE, "answer_at_dialogue", by, public=True, note=f"{who} trả lời tại hội nghị")
+    notices.status_changed(petition)
+    return answer
+
+
+@transaction.atomic
+def record_answer(
+    petition: Petition,
+    text: str,
+    *,
+    document_number: str = "",
+    document_date: dt.date | None = None,
+    document_file=None,
+    by,
+) -> Answer:
+    """Ghi trả lời: the lead agency's (or the higher authority's) answer, awaiting the chair's approval."""
+    petition = _locked(petition)
+    _require(by, "petition.record_answer", petition)
+    _expect(petition, (S.ASSIGNED, S.FORWARDED), "Không thể ghi trả lời cho ý kiến đang ở trạng thái “%(status)s”.")
+    assignment = _current_assignment(petition)
+    text = nfc(text)
+    if not text:
+        raise ActionError("Xin ghi nội dung trả lời.")
+    if document_date and document_date > clock.today():
+        raise ActionError("Ngày văn bản trả lời không được sau ngày hôm nay.")
+    if bool(document_number) != bool(document_date):
+        raise ActionError("Văn bản trả lời cần có cả số và ngày.")
+    if document_file is not None:
+        from doithoai.lib.uploads import check_upload
+
+        try:
+            check_upload(document_file)
+        except ValidationError as error:
+            raise ActionError(" ".join(error.messages)) from error
+    _retire_current_answer(petition)
+    higher = assignment.lead.kind == Organization.Kind.HIGHER_AUTHORITY
+    answer = Answer(
+        petition=petition, assignment=assignment, text=text,
+        source=Answer.Source.HIGHER_AUTHORITY if higher else Answer.Source.AGENCY, organization=assignment.lead,
+        answered_by=by, answered_at=clock.now(), document_number=nfc_line(document_number)[:40],
+        document_date=document_date,
+    )  # fmt: skip
+    if document_file is not None:
+        answer.document_file.save("van-ban" + (document_file.name[-5:] if "." in document_file.name[-5:] else ""),
+                                  document_file, save=False)  # fmt: skip
+    answer.save()
+    assignment.status = Assignment.Status.ANSWERED
+    assignment.save(update_fields=["status"])
+    reference = f" (văn bản số {answer.document_number} ngày {document_date:%d/%m/%Y})" if document_date else ""
+    _move(petition, S.ANSWER_PENDING, "record_answer", by, public=False,
+          note=f"{assignment.lead.name} trả lời{reference}")  # fmt: skip
+    notices.answer_pending(petition)
+    return answer
+
+
+@transaction.atomic
+def approve_answer(petition: Petition, *, by, public_text: str | None = None) -> Answer:
+    """Duyệt: the chair approves the answer; the submitter is told it has been answered."""
+    petition = _locked(petition)
+    _require(by, "petition.approve", petition)
+    _expect(petition, (S.ANSWER_PENDING,), "Không có trả lời nào chờ duyệt (trạng thái “%(status)s”).")
+    answer = _current_answer(petition)
+    if answer is None:
+        raise ActionError("Không tìm thấy nội dung trả lời để duyệt.")
+    answer.approved_by, answer.approved_at = by, clock.now()
+    answer.public_text = nfc(public_text) if public_text is not None else (answer.public_text or answer.text)
+    answer.save()
+    _move(petition, S.ANSWERED, "approve", by, public=True, note="Thường trực Đảng ủy duyệt nội dung trả lời")
+    notices.status_changed(petition)
+    return answer
+
+
+@transaction.atomic
+def publish(petition: Petition, *, by) -> Answer:
+    """Công khai: the approved answer and the public summary appear on the public pages; the case is complete."""
+    petition = _locked(petition)
+    _require(by, "petition.publish", petition)
+    if petition.kind in CONFIDENTIAL:
+        raise ActionError("Khiếu nại, tố cáo không bao giờ được công khai.")
+    _expect(petition, (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), "Chỉ công khai được ý kiến đã có trả lời được duyệt.")
+    answer = _current_answer(petition)
+    if answer is None or answer.approved_at is None:
+        raise ActionError("Trả lời chưa được duyệt.")
+    if not petition.public_summary.strip():
+        raise ActionError("Xin viết tóm tắt công khai trước khi công khai (không nêu thông tin cá nhân).")
+    if not answer.public_text.strip():
+        raise ActionError("Xin viết nội dung trả lời công khai.")
+    answer.published_at = clock.now()
+    answer.save(update_fields=["published_at"])
+    petition.is_public = True
+    _move(petition, S.CLOSED, "publish", by, public=True, note="Công khai kết quả trả lời")
+    notices.status_changed(petition)
+    return answer
+
+
+@transaction.atomic
+def close(petition: Petition, reason: str, *, by) -> Petition:
+    """Kết thúc không công khai (with a reason), e.g. an answer that concerns only the submitter."""
+    petition = _locked(petition)
+    _require(by, "petition.close", petition)
+    _expect(petition, (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), "Chỉ kết thúc được ý kiến đã có trả lời.")
+    reason = nfc(reason)
+    if not reason:
+        raise ActionError("Xin ghi lý do kết thúc.")
+    _move(petition, S.CLOSED, "close", by, public=True, note=reason[:2000])
+    return petition
+
+
+@transaction.atomic
+def record_feedback(petition: Petition, *, satisfied: bool, reason: str = "") -> Answer:
+    """Đánh giá: the submitter (by code) rates the answer; "chưa hài lòng" sends the case back to the coordinator."""
+    petition = _locked(petition)
+    if petition.status not in (S.ANSWERED, S.CLOSED, S.ANSWERED_AT_DIALOGUE):
+        raise ActionError("Ý kiến này chưa có trả lời để đánh giá.")
+    answer = _current_answer(petition)
+    if answer is None or answer.approved_at is None:
+        raise ActionError("Ý kiến này chưa có trả lời để đánh giá.")
+    if answer.satisfaction:
+        raise ActionError("Bạn đã đánh giá câu trả lời này rồi.")
+    reason = nfc(reason)[:2000]
+    if not satisfied and not reason:
+        raise ActionError("Xin cho biết vì sao bạn chưa hài lòng để cơ quan xem xét lại.")
+    now = clock.now()
+    answer.satisfaction = Answer.Satisfaction.SATISFIED if satisfied else Answer.Satisfaction.UNSATISFIED
+    answer.satisfaction_reason, answer.satisfaction_at = reason, now
+    answer.save()
+    history.record(petition, "feedback", actor_label="Người gửi", public=True,
+                   note="Hài lòng" if satisfied else f"Chưa hài lòng: {reason}")  # fmt: skip
+    if not satisfied:
+        # The old answer stays in the timeline; the case goes back to the coordinator for another look.
+        Answer.objects.filter(pk=answer.pk).update(is_current=False)
+        _end_current_assignment(petition)
+        petition.is_public = False
+        petition.deadline = deadlines.deadline_for(petition.unit, petition.kind, petition.jurisdiction, clock.today())
+        _move(petition, S.CLASSIFIED, "reopen", None, public=True,
+              note="Người gửi chưa hài lòng; chuyển lại Văn phòng Đảng ủy xem xét")  # fmt: skip
+        notices.reopened(petition)
+    return answer
+
+
+# ------------------------------------------------------------------ identity
+
+
+def view_identity(petition: Petition, user, *, context: str = "") -> dict[str, str]:
+    """The submitter's identity for someone allowed to read it; each view of a complaint's or denunciation's
+    identity is logged (IdentityView)."""
+    if not permissions.can_see_identity(user, petition):
+        raise ActionError("Bạn không được xem thông tin người gửi của ý kiến này.")
+    if petition.kind in CONFIDENTIAL:
+        IdentityView.objects.create(petition=petition, user=user, at=clock.now(), context=context[:200])
+    return {
+        "name": petition.submitter_name,
+        "phone": petition.submitter_phone,
+        "email": petition.submitter_email,
+        "address": petition.submitter_address,
+        "organization": petition.submitter_organization_name,
+    }

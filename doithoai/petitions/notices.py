@@ -1,0 +1,126 @@
+"""Who is told what when a petition moves (queued after commit, each event once).
+
+Messages to staff carry the tracking code and the public summary, never a submitter's identity;
+messages to a submitter go only to the contact they gave.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from doithoai.accounts.models import RoleAssignment, User
+from doithoai.notifications.actions import notify, notify_contact
+from doithoai.notifications.models import Notification
+from doithoai.petitions.models import PUBLIC_STATUS_LABELS, Petition
+
+N = Notification.Kind
+
+
+def status_url(petition: Petition) -> str:
+    return settings.BASE_URL + reverse("portal:petition_status", args=[petition.code])
+
+
+def _latest_entry_id(petition: Petition) -> int:
+    entry = petition.history.order_by("-id").values_list("id", flat=True).first()
+    return entry or 0
+
+
+def receipt(petition: Petition) -> None:
+    """Xác nhận tiếp nhận, by e-mail or SMS when the submitter left a contact."""
+    url = status_url(petition)
+    body = (
+        f"{petition.unit.name} đã tiếp nhận ý kiến của bạn lúc {petition.received_at:%H:%M ngày %d/%m/%Y}.\n"
+        f"Mã theo dõi: {petition.code}\nTra cứu tình hình giải quyết: {url}\n"
+    )
+    notify_contact(
+        f"petition:{petition.pk}:receipt", kind=N.RECEIPT, email=petition.submitter_email,
+        phone=petition.submitter_phone, subject=f"Đã tiếp nhận ý kiến — mã {petition.code}", body=body,
+        sms=f"{petition.unit.short_name}: da tiep nhan y kien, ma {petition.code}. Tra cuu: {url}", petition=petition,
+    )  # fmt: skip
+
+
+def status_changed(petition: Petition) -> None:
+    """Tell the submitter the new public status (the answer itself is read on the status page)."""
+    label = PUBLIC_STATUS_LABELS.get(petition.status, petition.get_status_display())
+    url = status_url(petition)
+    notify_contact(
+        f"petition:{petition.pk}:history:{_latest_entry_id(petition)}", kind=N.STATUS,
+        email=petition.submitter_email, phone=petition.submitter_phone,
+        subject=f"Ý kiến {petition.code}: {label}", body=f"Ý kiến mã {petition.code} hiện ở trạng thái: {label}.\n"
+        f"Xem chi tiết: {url}\n", sms=f"Y kien {petition.code}: {label}. Xem: {url}", petition=petition,
+    )  # fmt: skip
+
+
+def _staff(unit_id: int, role: str, organization_id: int | None = None) -> list[User]:
+    roles = RoleAssignment.objects.filter(unit_id=unit_id, role=role, user__is_active=True).select_related(
+        "user__person"
+    )
+    if organization_id:
+        roles = roles.filter(organization_id=organization_id)
+    return [r.user for r in roles]
+
+
+def _email_of(user: User) -> str:
+    return user.email or (user.person.email if user.person_id else "")
+
+
+def _tell_staff(users, event_key: str, kind: str, subject: str, body: str, petition: Petition) -> None:
+    for user in users:
+        notify(f"{event_key}:user:{user.pk}", kind=kind, channel="email", recipient=_email_of(user),
+               subject=subject, body=body, petition=petition, recipient_user=user)  # fmt: skip
+
+
+def _summary(petition: Petition) -> str:
+    return petition.public_summary or "(chưa có tóm tắt)"
+
+
+def assigned(assignment) -> None:
+    petition = assignment.petition
+    subject = f"Giao xử lý ý kiến {petition.code}, hạn {assignment.deadline:%d/%m/%Y}"
+    body = f"{assignment.lead.name} được giao chủ trì giải quyết ý kiến {petition.code}: {_summary(petition)}\n"
+    if assignment.instructions:
+        body += f"Ý kiến chỉ đạo: {assignment.instructions}\n"
+    key = f"assignment:{assignment.pk}:assigned"
+    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id), key, N.ASSIGNED,
+                subject, body, petition)  # fmt: skip
+    if assignment.lead.email:
+        notify(f"{key}:org", kind=N.ASSIGNED, channel="email", recipient=assignment.lead.email, subject=subject,
+               body=body, petition=petition)  # fmt: skip
+    for org in assignment.coordinating.all():
+        _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.AGENCY, org.pk), f"{key}:coord:{org.pk}",
+                    N.ASSIGNED, "Phối hợp: " + subject, body, petition)  # fmt: skip
+
+
+def returned(assignment) -> None:
+    petition = assignment.petition
+    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.COORDINATOR), f"assignment:{assignment.pk}:returned",
+                N.STATUS, f"{assignment.lead.name} trả lại ý kiến {petition.code}",
+                f"Lý do: {assignment.returned_reason}\n", petition)  # fmt: skip
+
+
+def extension_requested(request) -> None:
+    petition = request.assignment.petition
+    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.COORDINATOR), f"extension:{request.pk}:requested",
+                N.STATUS, f"Xin gia hạn ý kiến {petition.code} đến {request.requested_deadline:%d/%m/%Y}",
+                f"{request.assignment.lead.name}: {request.reason}\n", petition)  # fmt: skip
+
+
+def extension_decided(request) -> None:
+    assignment = request.assignment
+    petition = assignment.petition
+    verdict = "được gia hạn" if request.status == request.Status.GRANTED else "không được gia hạn"
+    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id),
+                f"extension:{request.pk}:decided", N.STATUS, f"Ý kiến {petition.code} {verdict}",
+                f"{request.decision_note}\n", petition)  # fmt: skip
+
+
+def answer_pending(petition: Petition) -> None:
+    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.CHAIR),
+                f"petition:{petition.pk}:pending:{_latest_entry_id(petition)}", N.STATUS,
+                f"Trả lời ý kiến {petition.code} chờ duyệt", f"{_summary(petition)}\n", petition)  # fmt: skip
+
+
+def reopened(petition: Petition) -> None:
+    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.COORDINATOR),
+                f"petition:{petition.pk}:reopened:{_latest_entry_id(petition)}", N.STATUS,
+                f"Người gửi chưa hài lòng với trả lời ý kiến {petition.code}", f"{_summary(petition)}\n",
+                petition)  # fmt: skip
