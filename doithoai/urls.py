@@ -11,6 +11,7 @@ admin.site.index_title = "Quản trị dữ liệu"
 urlpatterns = [
     path("", include("doithoai.portal.urls")),
     path("", include("doithoai.accounts.urls")),
+    path("can-bo/", include("doithoai.petitions.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]
