@@ -2,7 +2,18 @@
 
 from django.contrib import admin
 
-from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, HistoryEntry, Petition, Topic
+from doithoai.petitions.models import (
+    Answer,
+    Assignment,
+    Attachment,
+    CalendarDay,
+    DeadlineRule,
+    ExtensionRequest,
+    HistoryEntry,
+    IdentityView,
+    Petition,
+    Topic,
+)
 
 
 @admin.register(Topic)
@@ -39,6 +50,15 @@ class PetitionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_exclude(self, request, obj=None):
+        """A complainant's or denouncer's identity is read on the staff page (logged), not in the admin."""
+        if obj is not None and obj.is_confidential:
+            return [*IDENTITY_FIELDS]
+        return super().get_exclude(request, obj)
+
+
+IDENTITY_FIELDS = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address", "village")
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
@@ -67,6 +87,49 @@ class HistoryEntryAdmin(admin.ModelAdmin):
 
     list_display = ["petition", "at", "actor_label", "action", "from_status", "to_status"]
     list_select_related = ["petition"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    """A unit's answer deadlines in working days (blank kind or jurisdiction = any)."""
+
+    list_display = ["unit", "kind", "jurisdiction", "working_days"]
+    list_filter = ["unit"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The state's day-swaps for the year: extra days off and Saturdays worked."""
+
+    list_display = ["day", "is_working_day", "note"]
+    date_hierarchy = "day"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "petition", "content_type", "size", "uploaded_at"]
+    readonly_fields = ["petition", "file", "original_name", "content_type", "extension", "size", "sha256", "uploaded_at"]
+    list_select_related = ["petition"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IdentityView)
+class IdentityViewAdmin(admin.ModelAdmin):
+    """Who read a complaint's or denunciation's identity, and when: a log, never edited."""
+
+    list_display = ["at", "user", "petition", "context"]
+    list_select_related = ["user", "petition"]
 
     def has_add_permission(self, request):
         return False

@@ -227,3 +227,13 @@ def test_plan_list_shows_which_plan_replaced_which_and_nothing_foreign(
     html = response.content.decode()
     assert "Kế hoạch mới" in html and "Kế hoạch cũ" in html
     assert "Đã được thay thế" in html and "Kế hoạch của xã khác" not in html
+
+
+def test_admin_does_not_show_a_denouncers_identity(client, commune):
+    admin = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    denunciation = PetitionFactory(unit=commune.unit, kind="to_cao", public_summary="")
+    client.force_login(admin)
+    html = client.get(f"/quan-tri/petitions/petition/{denunciation.pk}/change/").content.decode()
+    assert "Trần Thị Mẫu" not in html and "0987654321" not in html
+    ordinary = PetitionFactory(unit=commune.unit)
+    assert "Trần Thị Mẫu" in client.get(f"/quan-tri/petitions/petition/{ordinary.pk}/change/").content.decode()
