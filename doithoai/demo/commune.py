@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from doithoai.accounts.models import Organization, Person, Post, RoleAssignment, Unit, User
 from doithoai.documents.models import PartyTerm
+from doithoai.petitions.models import DeadlineRule
 
 DEMO_PASSWORD = "tanyen-2026"
 Kind = Organization.Kind
@@ -61,6 +62,15 @@ ORGANIZATIONS = [
 PROVINCE_ORGANIZATIONS = [
     ("Ban Tuyên giáo và Dân vận Tỉnh ủy", "BTGDV", Kind.PARTY_BODY),
     ("Ban Nội chính Tỉnh ủy", "BNC", Kind.PARTY_BODY),
+]
+
+DEADLINE_RULES = [
+    ("", "", 15),
+    ("", "higher", 30),
+    ("cau_hoi", "", 10),
+    ("gop_y", "", 10),
+    ("khieu_nai", "", 30),
+    ("to_cao", "", 30),
 ]
 
 # (person, [(post title, signature title, organisation or None)])
@@ -161,6 +171,9 @@ def create_commune() -> Commune:
         party_committee_name="ĐẢNG ỦY XÃ TÂN YÊN", party_superior_name="ĐẢNG BỘ TỈNH BẮC NINH",
     )  # fmt: skip
     PartyTerm.objects.create(unit=unit, label="2025 - 2030", starts_on=dt.date(2025, 7, 1), ends_on=dt.date(2030, 6, 30))
+    # The commune's answer deadlines in working days (the coordinator changes them in the admin).
+    for kind, jurisdiction, days in DEADLINE_RULES:
+        DeadlineRule.objects.create(unit=unit, kind=kind, jurisdiction=jurisdiction, working_days=days)
     orgs = {
         name: Organization.objects.create(
             unit=unit, name=name, short_name=short, kind=kind, is_supervisor=(name == "Ủy ban MTTQ xã")

@@ -10,10 +10,9 @@ from pathlib import Path
 from django.db.models import Max
 
 from doithoai.accounts.models import Organization
-from doithoai.lib import workdays
 from doithoai.lib.clock import local_datetime
 from doithoai.lib.text import fold, nfc
-from doithoai.petitions import history
+from doithoai.petitions import deadlines, history
 from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, Petition, Topic
 from doithoai.petitions.topics import ensure_canonical_topics
 from doithoai.plans.models import Dialogue, SpeakerRequest
@@ -24,8 +23,6 @@ from .dialogues import PlanSet
 DATA = Path(__file__).parent / "data" / "petitions.jsonl"
 S = Petition.Status
 CONFIDENTIAL = ("khieu_nai", "to_cao")
-# Answer deadlines in working days, per kind and jurisdiction (defaults the unit can change later).
-DEADLINE_DAYS = {"commune": 15, "higher": 30, "cau_hoi": 10, "gop_y": 10, "khieu_nai": 30, "to_cao": 30}
 DECLINE_REASON = (
     "Nội dung đã được cơ quan có thẩm quyền giải quyết bằng văn bản trước đây; Văn phòng Đảng ủy đã hướng dẫn "
     "công dân liên hệ Trung tâm Phục vụ hành chính công để được cung cấp bản sao kết quả."
@@ -129,7 +126,7 @@ def _create(ctx: Context, record: dict, received: dt.datetime) -> Petition:
         submitter_organization=_organization(ctx, org_name), submitter_organization_name=nfc(org_name),
         anonymous=anonymous, consent_at=received if record["channel"] in ("online", "qr_at_dialogue") else None,
         channel=record["channel"], dialogue=dialogue, kind=kind, received_at=received,
-        deadline=workdays.add_working_days(day, _deadline_days(record)),
+        deadline=deadlines.deadline_for(ctx.commune.unit, kind, record["jurisdiction"], day),
         created_by=ctx.commune.users["tiepnhan"] if dialogue and dialogue.kind != "reception" else ctx.commune.users["vanphong"],
     )  # fmt: skip
     history.record(
@@ -138,13 +135,6 @@ def _create(ctx: Context, record: dict, received: dt.datetime) -> Petition:
         note=f"Tiếp nhận qua kênh: {petition.get_channel_display()}",
     )  # fmt: skip
     return petition
-
-
-def _deadline_days(record: dict) -> int:
-    kind = record["kind"]
-    if kind in DEADLINE_DAYS:
-        return DEADLINE_DAYS[kind]
-    return DEADLINE_DAYS["higher" if record["jurisdiction"] == "higher" else "commune"]
 
 
 def _step(petition: Petition, action: str, to: str, at: dt.datetime, actor=None, **kwargs) -> None:
@@ -301,7 +291,7 @@ def _assign(ctx: Context, petition: Petition, record: dict, rng: random.Random, 
 
 def _extension(ctx: Context, assignment: Assignment, officer, lead: Organization) -> None:
     requested_at = assignment.assigned_at + dt.timedelta(days=8)
-    new_deadline = workdays.add_working_days(assignment.deadline, 10)
+    new_deadline = deadlines.add_working_days(assignment.deadline, 10)
     ExtensionRequest.objects.create(
         assignment=assignment, requested_by=officer or ctx.commune.users["vanphong"], requested_at=requested_at,
         requested_deadline=new_deadline, reason="Cần lấy ý kiến của các hộ liên quan và khảo sát thực địa.",
