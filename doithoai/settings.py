@@ -251,6 +251,11 @@ SMS_TOKEN = os.environ.get("DOITHOAI_SMS_TOKEN", "")
 # The address people reach the site at, for links in e-mails, SMS and QR codes.
 BASE_URL = (os.environ.get("DOITHOAI_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
+# Reminders (`doithoai remind`): remind the lead agency N working days before a deadline; report items overdue by
+# more than N working days to the chair.
+REMIND_BEFORE = env_int("DOITHOAI_REMIND_BEFORE", 2)
+ESCALATE_AFTER = env_int("DOITHOAI_ESCALATE_AFTER", 10)
+
 # Public API rate limits per client address per minute (counted in the database).
 RATE_LIMIT_SUBMIT = env_int("DOITHOAI_RATE_SUBMIT", 60)
 RATE_LIMIT_LOOKUP = env_int("DOITHOAI_RATE_LOOKUP", 300)

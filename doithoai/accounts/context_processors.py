@@ -20,9 +20,15 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_roles": [], "nav_unit": SimpleLazyObject(_sole_commune)}
     roles = permissions.roles_of(user)
+    codes = {r.role for r in roles}
     items = [("Tổng quan", reverse("portal:staff_home"))]
     if roles:
         items.append(("Kế hoạch", reverse("portal:plan_list")))
+    # Roles are read once per request; a dialogue seat costs a query, so it is asked only of accounts with no role.
+    if codes & set(permissions.UNIT_STAFF) or (not roles and user.dialogue_roles.exists()):
+        items.append(("Nhập ý kiến", reverse("petitions:enter")))
+    if permissions.Role.ORG_REP in codes:
+        items.append(("Ý kiến của tổ chức", reverse("petitions:org_batch")))
     items.append(("Trang công khai", reverse("portal:home")))
     if user.is_staff:
         items.append(("Quản trị dữ liệu", reverse("admin:index")))

@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
-from doithoai.api import dialogues
+from doithoai.api import dialogues, petitions
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -54,3 +54,4 @@ def _vietnamese_message(error: dict) -> str:
 
 
 api.add_router("/dialogues", dialogues.router)
+api.add_router("/petitions", petitions.router)

@@ -13,6 +13,7 @@ from doithoai.accounts.models import Organization
 from doithoai.lib.clock import local_datetime
 from doithoai.lib.text import fold, nfc
 from doithoai.petitions import deadlines, history
+from doithoai.petitions.actions import MERGED_NOTE
 from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, Petition, Topic
 from doithoai.petitions.topics import ensure_canonical_topics
 from doithoai.plans.models import Dialogue, SpeakerRequest
@@ -157,8 +158,8 @@ def _merge(ctx: Context, petition: Petition, parent: Petition) -> None:
     petition.topic = record_topic
     petition.jurisdiction = parent.jurisdiction
     _step(
-        petition, "merge", S.MERGED, at, ctx.commune.users["vanphong"], public=True,
-        note=f"Gộp vào ý kiến {parent.code} cùng nội dung", parent=parent.code,
+        petition, "merge", S.MERGED, at, ctx.commune.users["vanphong"], public=True, note=MERGED_NOTE,
+        parent=parent.code,
     )  # fmt: skip
     petition.merged_into = parent
     petition.save()
@@ -324,8 +325,8 @@ def _satisfaction(ctx: Context, petition: Petition, answer: Answer, rng: random.
         answer.satisfaction_at = at
         answer.is_current = False
         answer.save()
-        history.record(petition, "feedback", actor_label="Người gửi", at=at, public=True,
-                       note="Chưa hài lòng: " + answer.satisfaction_reason)  # fmt: skip
+        history.record(petition, "feedback", actor_label="Người gửi", at=at, public=True, note="Chưa hài lòng",
+                       reason=answer.satisfaction_reason)  # fmt: skip
         petition.is_public = False
         _step(petition, "reopen", S.CLASSIFIED, at, None, actor_label="Hệ thống", public=True,
               note="Chuyển lại Văn phòng Đảng ủy xem xét do người gửi chưa hài lòng")  # fmt: skip

@@ -84,3 +84,22 @@ def check_uploads(uploads) -> list[CheckedUpload]:
     if len(uploads) > MAX_FILES:
         raise ValidationError("Chỉ được gửi tối đa %(n)s tệp.", params={"n": MAX_FILES})
     return [check_upload(u) for u in uploads]
+
+
+
+def store_after_commit(instance, field: str, content) -> None:
+    """Write a saved instance's file (its field already holds the generated name) once the transaction commits:
+    a rolled-back submission leaves no file with personal data on the disk."""
+    from django.db import transaction
+
+    name = getattr(instance, field).name
+    storage = instance._meta.get_field(field).storage
+    model, pk = type(instance), instance.pk
+
+    def write() -> None:
+        content.seek(0)
+        stored = storage.save(name, content)
+        if stored != name:
+            model.objects.filter(pk=pk).update(**{field: stored})
+
+    transaction.on_commit(write)

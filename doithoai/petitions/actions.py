@@ -16,7 +16,7 @@ from doithoai.accounts.models import Organization, Unit
 from doithoai.lib import clock
 from doithoai.lib.contact import normalise_email, normalise_phone
 from doithoai.lib.text import fold, nfc, nfc_line
-from doithoai.lib.uploads import check_uploads
+from doithoai.lib.uploads import check_upload, check_uploads, store_after_commit
 from doithoai.petitions import deadlines, history, notices
 from doithoai.petitions.models import (
     Answer,
@@ -26,6 +26,8 @@ from doithoai.petitions.models import (
     IdentityView,
     Petition,
     Topic,
+    answer_document_path,
+    attachment_path,
 )
 
 S = Petition.Status
@@ -33,6 +35,7 @@ K = Petition.Kind
 CONFIDENTIAL = (K.KHIEU_NAI, K.TO_CAO)
 ANONYMOUS_KINDS = (K.GOP_Y, K.KIEN_NGHI, K.PHAN_ANH, K.CAU_HOI)
 MAX_CONTENT = 20_000
+MERGED_NOTE = "Gộp với các ý kiến cùng nội dung để giải quyết chung"
 PUBLIC_CHANNELS = (Petition.Channel.ONLINE, Petition.Channel.QR_AT_DIALOGUE)
 DIALOGUE_CHANNELS = (
     Petition.Channel.QR_AT_DIALOGUE,
@@ -158,8 +161,9 @@ def submit_petition(
             petition=petition, original_name=upload.original_name, content_type=upload.content_type,
             extension=upload.extension, size=upload.size, sha256=upload.sha256, uploaded_at=received_at,
         )  # fmt: skip
-        attachment.file.save("tep", upload.file, save=False)
+        attachment.file.name = attachment_path(attachment, upload.original_name)
         attachment.save()
+        store_after_commit(attachment, "file", upload.file)
     history.record(
         petition, "receive", actor=petition.created_by, actor_label="" if petition.created_by else "Người gửi",
         to_status=S.RECEIVED, public=True, at=received_at,
@@ -170,8 +174,8 @@ def submit_petition(
 
 
 def _require_intake(by, unit: Unit, channel: str, dialogue, organization) -> None:
-    """Who may record on which channel: the public only online or by QR; staff the rest."""
-    if channel in PUBLIC_CHANNELS and not getattr(by, "is_authenticated", False):
+    """Who may record on which channel: anyone online or by QR (staff too, as citizens); staff the rest."""
+    if channel in PUBLIC_CHANNELS:
         return
     if not getattr(by, "is_authenticated", False):
         raise ActionError("Kênh tiếp nhận này chỉ dành cho cán bộ.")
@@ -246,8 +250,8 @@ def merge(child: Petition, parent: Petition, *, by) -> Petition:
         raise ActionError("Ý kiến này đang có ý kiến khác gộp vào; xin gộp cả nhóm vào ý kiến chính.")
     child.merged_into = parent
     child.is_public = False
-    _move(child, S.MERGED, "merge", by, public=True, note=f"Gộp vào ý kiến {parent.code} cùng nội dung",
-          parent=parent.code)  # fmt: skip
+    # The public note never names the parent: its code is its own submitter's key to their case.
+    _move(child, S.MERGED, "merge", by, public=True, note=MERGED_NOTE, parent=parent.code)
     count = parent.merged_children.count() + 1
     history.record(parent, "merge_in", actor=by, note=f"{count} ý kiến cùng nội dung (thêm {child.code})")
     return child
@@ -435,9 +439,12 @@ def decide_extension(request: ExtensionRequest, *, grant: bool, note: str = "", 
     assignment = request.assignment
     petition = _locked(assignment.petition)
     request.refresh_from_db()
+    assignment.refresh_from_db()
     _require(by, "petition.decide_extension", petition)
     if request.status != ExtensionRequest.Status.REQUESTED:
         raise ActionError("Đề nghị gia hạn này đã được quyết định.")
+    if not assignment.is_current or assignment.status not in (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED):
+        raise ActionError("Việc này không còn ở cơ quan xin gia hạn.")
     request.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
     request.decided_by, request.decided_at, request.decision_note = by, clock.now(), nfc(note)[:2000]
     request.save()
@@ -474,6 +481,8 @@ def answer_at_dialogue(petition: Petition, text: str, *, by, organization: Organ
     if petition.kind in CONFIDENTIAL:
         raise ActionError("Khiếu nại, tố cáo được chuyển xử lý theo thủ tục riêng, không trả lời tại hội nghị.")
     _expect(petition, (S.RECEIVED, S.CLASSIFIED), "Không thể ghi trả lời cho ý kiến đang ở trạng thái “%(status)s”.")
+    if organization is not None and organization.unit_id != petition.unit_id:
+        raise ActionError("Cơ quan trả lời phải thuộc đơn vị này.")
     text = nfc(text)
     if not text:
         raise ActionError("Xin ghi nội dung trả lời.")
@@ -511,11 +520,10 @@ def record_answer(
         raise ActionError("Ngày văn bản trả lời không được sau ngày hôm nay.")
     if bool(document_number) != bool(document_date):
         raise ActionError("Văn bản trả lời cần có cả số và ngày.")
+    checked_document = None
     if document_file is not None:
-        from doithoai.lib.uploads import check_upload
-
         try:
-            check_upload(document_file)
+            checked_document = check_upload(document_file)
         except ValidationError as error:
             raise ActionError(" ".join(error.messages)) from error
     _retire_current_answer(petition)
@@ -527,9 +535,10 @@ def record_answer(
         document_date=document_date,
     )  # fmt: skip
     if document_file is not None:
-        answer.document_file.save("van-ban" + (document_file.name[-5:] if "." in document_file.name[-5:] else ""),
-                                  document_file, save=False)  # fmt: skip
+        answer.document_file.name = answer_document_path(checked_document)
     answer.save()
+    if document_file is not None:
+        store_after_commit(answer, "document_file", document_file)
     assignment.status = Assignment.Status.ANSWERED
     assignment.save(update_fields=["status"])
     reference = f" (văn bản số {answer.document_number} ngày {document_date:%d/%m/%Y})" if document_date else ""
@@ -596,11 +605,11 @@ def close(petition: Petition, reason: str, *, by) -> Petition:
 def record_feedback(petition: Petition, *, satisfied: bool, reason: str = "") -> Answer:
     """Đánh giá: the submitter (by code) rates the answer; "chưa hài lòng" sends the case back to the coordinator."""
     petition = _locked(petition)
-    if petition.status not in (S.ANSWERED, S.CLOSED, S.ANSWERED_AT_DIALOGUE):
-        raise ActionError("Ý kiến này chưa có trả lời để đánh giá.")
+    if petition.status != S.CLOSED:
+        raise ActionError("Ý kiến này chưa có trả lời được công khai để đánh giá.")
     answer = _current_answer(petition)
-    if answer is None or answer.approved_at is None:
-        raise ActionError("Ý kiến này chưa có trả lời để đánh giá.")
+    if answer is None or answer.published_at is None or not petition.is_public:
+        raise ActionError("Ý kiến này chưa có trả lời được công khai để đánh giá.")
     if answer.satisfaction:
         raise ActionError("Bạn đã đánh giá câu trả lời này rồi.")
     reason = nfc(reason)[:2000]
@@ -610,8 +619,9 @@ def record_feedback(petition: Petition, *, satisfied: bool, reason: str = "") ->
     answer.satisfaction = Answer.Satisfaction.SATISFIED if satisfied else Answer.Satisfaction.UNSATISFIED
     answer.satisfaction_reason, answer.satisfaction_at = reason, now
     answer.save()
+    # The reason stays out of the public note (it may hold the submitter's own details); staff read it in data.
     history.record(petition, "feedback", actor_label="Người gửi", public=True,
-                   note="Hài lòng" if satisfied else f"Chưa hài lòng: {reason}")  # fmt: skip
+                   note="Hài lòng" if satisfied else "Chưa hài lòng", reason=reason)  # fmt: skip
     if not satisfied:
         # The old answer stays in the timeline; the case goes back to the coordinator for another look.
         Answer.objects.filter(pk=answer.pk).update(is_current=False)

@@ -442,6 +442,11 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.uploaded_at:%Y/%m}/{secrets.token_hex(16)}{instance.extension}"
 
 
+def answer_document_path(checked) -> str:
+    """An answer's document under a generated name, keeping only the checked extension."""
+    return f"answers/{secrets.token_hex(16)}{checked.extension}"
+
+
 class Attachment(models.Model):
     """A file sent with a petition (tệp đính kèm): image, PDF, DOCX or XLSX, checked by content."""
 

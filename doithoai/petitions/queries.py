@@ -81,7 +81,9 @@ def by_public_code(code: str) -> Petition | None:
     code = normalise_code(code)
     if not code:
         return None
-    return Petition.objects.select_related("unit", "topic__parent", "merged_into").filter(code=code).first()
+    return (
+        Petition.objects.select_related("unit", "topic__parent", "merged_into__topic__parent").filter(code=code).first()
+    )
 
 
 def public_status(petition: Petition) -> dict:
@@ -90,7 +92,7 @@ def public_status(petition: Petition) -> dict:
     shown = petition.merged_into if petition.status == Petition.Status.MERGED and petition.merged_into_id else petition
     confidential = petition.kind in ("khieu_nai", "to_cao")
     answer = None
-    current = shown.answers.filter(is_current=True, published_at__isnull=False).first()
+    current = shown.answers.filter(is_current=True, published_at__isnull=False).select_related("organization").first()
     if current is not None and shown.is_public and not confidential:
         answer = {
             "text": current.public_text or current.text,
@@ -114,7 +116,7 @@ def public_status(petition: Petition) -> dict:
         "topic": topic.code if topic else None,
         "topic_label": topic.name if topic else "",
         "summary": "" if confidential else (shown.public_summary if shown.is_public or shown == petition else ""),
-        "merged_into": shown.code if shown is not petition else None,
+        "merged": shown is not petition,
         "decline_reason": petition.decline_reason if petition.status == Petition.Status.DECLINED else "",
         "steps": steps,
         "answer": answer,

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from doithoai.petitions import views
 
 app_name = "petitions"
-urlpatterns: list = []
+urlpatterns = [
+    path("y-kien/nhap/", views.enter, name="enter"),
+    path("to-chuc/y-kien/", views.org_batch, name="org_batch"),
+]

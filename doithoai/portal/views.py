@@ -1,18 +1,27 @@
 """Public pages of a commune and the staff home. Thin: fetch through queries, render."""
 
 import datetime as dt
+import functools
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Unit
-from doithoai.lib import clock
+from doithoai.lib import clock, qr
+from doithoai.petitions import actions
 from doithoai.petitions import queries as petition_queries
+from doithoai.petitions.models import Petition
+from doithoai.petitions.notices import status_url
 from doithoai.plans import queries as plan_queries
 from doithoai.plans.models import AgendaItem, Dialogue, DialogueMember, Plan, PlanTask
+from doithoai.portal.forms import FeedbackForm, LookupForm, PetitionForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,6 +52,7 @@ def _commune_page(request: HttpRequest, unit: Unit) -> HttpResponse:
             "held": held[:3],
             "receptions": list(receptions[:4]),
             "today": today,
+            "lookup_form": LookupForm(),
         },
     )
 
@@ -158,11 +168,130 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def petition_status(request: HttpRequest, code: str) -> HttpResponse:
-    """The public status of a tracking code, masked (DESIGN.md §6)."""
-    from doithoai.petitions import queries as pq
+# ---------------------------------------------------------------- opinions: the form, the receipt, the status page
 
-    petition = pq.by_public_code(code)
-    if petition is None:
-        return render(request, "portal/petition_not_found.html", {"code": code[:40]}, status=404)
-    return render(request, "portal/petition_status.html", {"status": pq.public_status(petition), "unit": petition.unit})
+
+def submit(request: HttpRequest) -> HttpResponse:
+    """Gửi ý kiến. One commune: its form. Several: the commune choice (a hall's QR code names its dialogue,
+    and so its commune)."""
+    communes = list(Unit.objects.filter(level=Unit.Level.COMMUNE).order_by("name"))
+    if len(communes) == 1:
+        return _submit_page(request, communes[0])
+    if "buoi" in request.GET:
+        dialogue = _dialogue(request, unit__level=Unit.Level.COMMUNE)
+        return redirect(reverse("portal:commune_submit", args=[dialogue.unit.slug]) + f"?buoi={dialogue.pk}")
+    context = {
+        "communes": communes,
+        "link": "portal:commune_submit",
+        "heading": "Gửi ý kiến, kiến nghị",
+        "lead": "Chọn xã nơi bạn muốn gửi ý kiến, kiến nghị, phản ánh.",
+    }
+    return render(request, "portal/communes.html", context)
+
+
+def commune_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    return _submit_page(request, get_object_or_404(Unit, slug=slug, level=Unit.Level.COMMUNE))
+
+
+def _dialogue(request: HttpRequest, **where) -> Dialogue:
+    """The dialogue a hall's QR code names (?buoi=<id>); a 404 unless it is one of `where` (its commune)."""
+    try:
+        pk = int(request.GET["buoi"])
+    except ValueError:
+        raise Http404("buoi") from None
+    return get_object_or_404(Dialogue.objects.select_related("unit"), pk=pk, **where)
+
+
+def _submit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
+    """The public opinion form. No per-address limit here: a whole hall may share one Wi-Fi address."""
+    dialogue = _dialogue(request, unit=unit) if "buoi" in request.GET else None
+    channel = Petition.Channel.QR_AT_DIALOGUE if dialogue else Petition.Channel.ONLINE
+    status = 200
+    if request.method == "POST":
+        form = PetitionForm(request.POST, request.FILES, unit=unit)
+        if form.is_valid():
+            by = request.user if request.user.is_authenticated else None
+            try:
+                petition = actions.submit_petition(unit, channel=channel, dialogue=dialogue, by=by,
+                                                   **form.action_kwargs())  # fmt: skip
+            except ValidationError as error:
+                form.add_action_errors(error)
+            except actions.ActionError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect(reverse("portal:petition_status", args=[petition.code]) + "?moi=1")
+        status = 422
+    else:
+        form = PetitionForm(unit=unit)
+    context = {"form": form, "unit": unit, "dialogue": dialogue}
+    return render(request, "portal/petition_form.html", context, status=status)
+
+
+def petition_lookup(request: HttpRequest) -> HttpResponse:
+    """Tra cứu: the code typed in any way leads to its status page."""
+    form = LookupForm(request.GET if "ma" in request.GET else None)
+    if form.is_valid():
+        return redirect("portal:petition_status", code=form.cleaned_data["ma"])
+    return render(request, "portal/petition_lookup.html", {"form": form})
+
+
+def _by_code(view):
+    """Resolve the tracking code of the URL (as people type it); unknown or malformed: the Vietnamese 404."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, code: str) -> HttpResponse:
+        petition = petition_queries.by_public_code(code)
+        if petition is None:
+            context = {"code": code[:40], "form": LookupForm()}
+            return render(request, "portal/petition_not_found.html", context, status=404)
+        return view(request, petition)
+
+    return wrapper
+
+
+@_by_code
+def petition_status(request: HttpRequest, petition: Petition) -> HttpResponse:
+    """The public status of a tracking code, masked (DESIGN.md §6); with ?moi=1 the receipt on top,
+    with ?moi=1&in=1 the receipt alone, to print."""
+    return _status_page(request, petition, FeedbackForm())
+
+
+def _status_page(request: HttpRequest, petition: Petition, feedback: FeedbackForm, status: int = 200) -> HttpResponse:
+    receipt = request.GET.get("moi") == "1"
+    printing = receipt and request.GET.get("in") == "1"
+    template = "portal/petition_receipt_print.html" if printing else "portal/petition_status.html"
+    context = {
+        "status": petition_queries.public_status(petition),
+        "unit": petition.unit,
+        "receipt": receipt,
+        "status_url": status_url(petition),
+        "feedback": feedback,
+    }
+    return render(request, template, context, status=status)
+
+
+@_by_code
+def petition_qr(request: HttpRequest, petition: Petition) -> HttpResponse:
+    """The QR code of the status page's address (settings.BASE_URL), as SVG."""
+    response = HttpResponse(qr.svg(status_url(petition), title=f"Mã QR: {petition.code}"), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@require_POST
+@_by_code
+def petition_feedback(request: HttpRequest, petition: Petition) -> HttpResponse:
+    """Đánh giá: the code is the secret; one rating per answer (the action enforces it)."""
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            answer = actions.record_feedback(petition, **form.action_kwargs())
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            if answer.satisfaction == answer.Satisfaction.SATISFIED:
+                messages.success(request, "Cảm ơn bạn đã đánh giá câu trả lời.")
+            else:
+                messages.success(request, "Cảm ơn bạn. Ý kiến đã được chuyển lại Văn phòng Đảng ủy xã để xem xét thêm.")
+            return redirect("portal:petition_status", code=petition.code)
+    return _status_page(request, petition, form, status=422)
