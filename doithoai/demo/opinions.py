@@ -309,6 +309,7 @@ def _publish(ctx: Context, petition: Petition, answer: Answer, at: dt.datetime) 
     answer.published_at = at
     answer.save()
     petition.is_public = True
+    petition.refresh_public_search_key(answer.public_text)
     _step(petition, "publish", S.CLOSED, at, ctx.commune.users["vanphong"], public=True,
           note="Công khai nội dung trả lời")  # fmt: skip
 
@@ -328,6 +329,7 @@ def _satisfaction(ctx: Context, petition: Petition, answer: Answer, rng: random.
         history.record(petition, "feedback", actor_label="Người gửi", at=at, public=True, note="Chưa hài lòng",
                        reason=answer.satisfaction_reason)  # fmt: skip
         petition.is_public = False
+        petition.refresh_public_search_key()
         _step(petition, "reopen", S.CLASSIFIED, at, None, actor_label="Hệ thống", public=True,
               note="Chuyển lại Văn phòng Đảng ủy xem xét do người gửi chưa hài lòng")  # fmt: skip
         petition.assignments.update(is_current=False)

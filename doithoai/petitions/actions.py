@@ -209,6 +209,7 @@ def classify(petition: Petition, *, topic: Topic, kind: str, jurisdiction: str, 
     if kind in CONFIDENTIAL:
         petition.is_public = False
         petition.public_summary = ""
+        petition.refresh_public_search_key()
     elif public_summary is not None:
         petition.public_summary = nfc(public_summary)
     if kind != old_kind or petition.status == S.RECEIVED:
@@ -227,7 +228,9 @@ def edit_public_summary(petition: Petition, summary: str, *, by) -> Petition:
     if petition.kind in CONFIDENTIAL:
         raise ActionError("Khiếu nại, tố cáo không bao giờ được công khai.")
     petition.public_summary = nfc(summary)[:2000]
-    petition.save(update_fields=["public_summary", "updated_at"])
+    current = petition.answers.filter(is_current=True, published_at__isnull=False).first()
+    petition.refresh_public_search_key(current.public_text if current else "")
+    petition.save(update_fields=["public_summary", "public_search_key", "updated_at"])
     history.record(petition, "edit_summary", actor=by, note="Sửa tóm tắt công khai")
     return petition
 
@@ -583,6 +586,7 @@ def publish(petition: Petition, *, by) -> Answer:
     answer.published_at = clock.now()
     answer.save(update_fields=["published_at"])
     petition.is_public = True
+    petition.refresh_public_search_key(answer.public_text)
     _move(petition, S.CLOSED, "publish", by, public=True, note="Công khai kết quả trả lời")
     notices.status_changed(petition)
     return answer
@@ -627,6 +631,7 @@ def record_feedback(petition: Petition, *, satisfied: bool, reason: str = "") ->
         Answer.objects.filter(pk=answer.pk).update(is_current=False)
         _end_current_assignment(petition)
         petition.is_public = False
+        petition.refresh_public_search_key()
         petition.deadline = deadlines.deadline_for(petition.unit, petition.kind, petition.jurisdiction, clock.today())
         _move(petition, S.CLASSIFIED, "reopen", None, public=True,
               note="Người gửi chưa hài lòng; chuyển lại Văn phòng Đảng ủy xem xét")  # fmt: skip

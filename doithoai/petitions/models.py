@@ -112,6 +112,8 @@ class Petition(models.Model):
     content = models.TextField(_("nội dung"))
     search_key = models.TextField(_("khóa tìm kiếm"), blank=True, editable=False)
     public_summary = models.TextField(_("tóm tắt công khai"), blank=True)
+    # Folded (no diacritics) public summary and published answer, for the public search ("duong xuong cap").
+    public_search_key = models.TextField(_("khóa tìm kiếm công khai"), blank=True, editable=False)
     submitter_name = models.CharField(_("họ và tên"), max_length=120, blank=True)
     submitter_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     submitter_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -195,6 +197,12 @@ class Petition(models.Model):
     def is_confidential(self) -> bool:
         """Khiếu nại and tố cáo follow their own laws: never public, never merged."""
         return self.kind in (self.Kind.KHIEU_NAI, self.Kind.TO_CAO)
+
+    def refresh_public_search_key(self, answer_text: str = "") -> None:
+        """Fold what the public may read (summary and published answer) into the search key."""
+        from doithoai.lib.text import fold
+
+        self.public_search_key = fold(f"{self.public_summary} {answer_text}") if self.is_public else ""
 
     def move_to(self, status: str) -> None:
         """Set the status; only the action functions call this, inside their transaction."""
