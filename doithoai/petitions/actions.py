@@ -296,6 +296,11 @@ def send_to_legal_track(petition: Petition, *, body: str, document: str = "", by
 # ------------------------------------------------------------------ assignment and forwarding
 
 
+def _refuse_legal_kinds(petition: Petition) -> None:
+    if petition.kind in CONFIDENTIAL:
+        raise ActionError("Khiếu nại, tố cáo được chuyển xử lý theo thủ tục riêng (“Chuyển xử lý theo quy định”).")
+
+
 def _end_current_assignment(petition: Petition) -> None:
     petition.assignments.filter(is_current=True).update(is_current=False)
 
@@ -313,6 +318,7 @@ def assign(
     """Giao xử lý: hand a petition to a lead organisation of the commune, with coordinating ones."""
     petition = _locked(petition)
     _require(by, "petition.assign", petition)
+    _refuse_legal_kinds(petition)
     _expect(petition, (S.CLASSIFIED, S.ASSIGNED), "Không thể giao xử lý ý kiến đang ở trạng thái “%(status)s”.")
     if lead.unit_id != petition.unit_id or lead.kind not in ASSIGNABLE_KINDS:
         raise ActionError("Cơ quan chủ trì phải là cơ quan, tổ chức của xã (cấp trên thì dùng “Chuyển cấp có thẩm quyền”).")
@@ -351,6 +357,7 @@ def forward(
     """Chuyển cấp có thẩm quyền: send to a higher authority with the outgoing document's number and date."""
     petition = _locked(petition)
     _require(by, "petition.forward", petition)
+    _refuse_legal_kinds(petition)
     _expect(petition, (S.CLASSIFIED, S.ASSIGNED), "Không thể chuyển ý kiến đang ở trạng thái “%(status)s”.")
     if authority.kind != Organization.Kind.HIGHER_AUTHORITY or authority.unit_id != petition.unit_id:
         raise ActionError("Xin chọn một cơ quan cấp có thẩm quyền trong danh mục của xã.")

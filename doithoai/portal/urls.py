@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doithoai.portal import views
+from doithoai.portal import answers, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("doi-thoai/<int:pk>/", views.dialogue_detail, name="dialogue_detail"),
     path("gui-y-kien/", views.submit, name="submit"),
     path("xa/<slug:slug>/gui-y-kien/", views.commune_submit, name="commune_submit"),
+    path("tra-loi/", answers.answers, name="answers"),
+    path("tra-loi/feed.atom", answers.answers_feed, name="answers_feed"),
+    path("xa/<slug:slug>/tra-loi/", answers.commune_answers, name="commune_answers"),
+    path("xa/<slug:slug>/tra-loi/feed.atom", answers.answers_feed, name="commune_answers_feed"),
     path("tra-cuu/", views.petition_lookup, name="petition_lookup"),
     path("tra-cuu/<str:code>/", views.petition_status, name="petition_status"),
     path("tra-cuu/<str:code>/qr.svg", views.petition_qr, name="petition_qr"),

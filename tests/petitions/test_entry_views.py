@@ -344,7 +344,7 @@ def test_entry_page_costs_a_bounded_number_of_queries(client, world, receiver, u
     for i in range(existing):
         OrganizationFactory(unit=world.commune.unit, name=f"Thôn số {i}", kind=Organization.Kind.VILLAGE)
     client.force_login(receiver)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(f"{URL}?buoi={world.conference.pk}").status_code == 200
     client.force_login(user_with_role("coordinator", world.commune.unit))
     with django_assert_max_num_queries(7):

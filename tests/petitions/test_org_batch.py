@@ -317,7 +317,7 @@ def test_batch_page_costs_the_same_queries_with_5_or_60_submissions(client, worl
                                                                      existing):  # fmt: skip
     _submitted(world, existing)
     client.force_login(world.rep)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(URL)
     assert response.status_code == 200 and len(response.context["submissions"]) == min(existing, 25)
 
