@@ -143,16 +143,13 @@ def _int(value) -> int | None:
 
 def answers(request: HttpRequest) -> HttpResponse:
     """Kết quả trả lời. One commune: its answers. Several: the commune choice (as /gui-y-kien/ does)."""
-    communes = list(Unit.objects.filter(level=Unit.Level.COMMUNE).order_by("name"))
-    if len(communes) == 1:
-        return _answers_page(request, communes[0], reverse("portal:answers_feed"))
-    context = {
-        "communes": communes,
-        "link": "portal:commune_answers",
-        "heading": "Kết quả trả lời ý kiến, kiến nghị",
-        "lead": "Chọn xã để xem các ý kiến, kiến nghị đã được trả lời và công khai.",
-    }
-    return render(request, "portal/communes.html", context)
+    from doithoai.portal.views import communes_or_choice
+
+    return communes_or_choice(
+        request, lambda request, unit: _answers_page(request, unit, reverse("portal:answers_feed")),
+        link="portal:commune_answers", heading="Kết quả trả lời ý kiến, kiến nghị",
+        lead="Chọn xã để xem các ý kiến, kiến nghị đã được trả lời và công khai.",
+    )  # fmt: skip
 
 
 def commune_answers(request: HttpRequest, slug: str) -> HttpResponse:

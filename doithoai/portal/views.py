@@ -24,12 +24,18 @@ from doithoai.plans.models import AgendaItem, Dialogue, DialogueMember, Plan, Pl
 from doithoai.portal.forms import FeedbackForm, LookupForm, PetitionForm
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """One commune: its public home. Several: the list of communes."""
+def communes_or_choice(request: HttpRequest, page, several=None, **choice) -> HttpResponse:
+    """A one-commune deployment shows the commune's page; with several, `several(request)` may answer first, else
+    the visitor chooses a commune (`choice` names the link and the wording of portal/communes.html)."""
     communes = list(Unit.objects.filter(level=Unit.Level.COMMUNE).order_by("name"))
     if len(communes) == 1:
-        return _commune_page(request, communes[0])
-    return render(request, "portal/communes.html", {"communes": communes})
+        return page(request, communes[0])
+    return (several and several(request)) or render(request, "portal/communes.html", {"communes": communes, **choice})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """One commune: its public home. Several: the list of communes."""
+    return communes_or_choice(request, _commune_page)
 
 
 def commune_home(request: HttpRequest, slug: str) -> HttpResponse:
@@ -174,19 +180,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     """Gửi ý kiến. One commune: its form. Several: the commune choice (a hall's QR code names its dialogue,
     and so its commune)."""
-    communes = list(Unit.objects.filter(level=Unit.Level.COMMUNE).order_by("name"))
-    if len(communes) == 1:
-        return _submit_page(request, communes[0])
-    if "buoi" in request.GET:
-        dialogue = _dialogue(request, unit__level=Unit.Level.COMMUNE)
-        return redirect(reverse("portal:commune_submit", args=[dialogue.unit.slug]) + f"?buoi={dialogue.pk}")
-    context = {
-        "communes": communes,
-        "link": "portal:commune_submit",
-        "heading": "Gửi ý kiến, kiến nghị",
-        "lead": "Chọn xã nơi bạn muốn gửi ý kiến, kiến nghị, phản ánh.",
-    }
-    return render(request, "portal/communes.html", context)
+    return communes_or_choice(
+        request, _submit_page, several=_submit_for_dialogue, link="portal:commune_submit",
+        heading="Gửi ý kiến, kiến nghị", lead="Chọn xã nơi bạn muốn gửi ý kiến, kiến nghị, phản ánh.",
+    )  # fmt: skip
+
+
+def _submit_for_dialogue(request: HttpRequest) -> HttpResponse | None:
+    """With several communes, a hall's QR code (?buoi=) leads to the form of its dialogue's commune."""
+    if "buoi" not in request.GET:
+        return None
+    dialogue = _dialogue(request, unit__level=Unit.Level.COMMUNE)
+    return redirect(reverse("portal:commune_submit", args=[dialogue.unit.slug]) + f"?buoi={dialogue.pk}")
 
 
 def commune_submit(request: HttpRequest, slug: str) -> HttpResponse:
