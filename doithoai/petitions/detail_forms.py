@@ -185,3 +185,13 @@ class PublishForm(NfcForm):
 
 class CloseForm(NfcForm):
     reason = _text("Lý do kết thúc không công khai", 2000, rows=3)
+
+
+class ExtensionDecisionForm(NfcForm):
+    decision = forms.ChoiceField(
+        label="Quyết định",
+        choices=[("grant", "Đồng ý gia hạn"), ("refuse", "Không đồng ý gia hạn")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Xin chọn đồng ý hay không đồng ý.", "invalid_choice": "Lựa chọn không hợp lệ."},
+    )
+    note = _text("Ý kiến (nếu có)", 2000, rows=2, required=False)

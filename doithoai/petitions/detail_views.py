@@ -95,6 +95,15 @@ class Panel:
     when: Callable = lambda page: True
 
 
+def _pending_extension_of(petition: Petition) -> ExtensionRequest:
+    request = ExtensionRequest.objects.filter(
+        assignment__petition=petition, assignment__is_current=True, status=ExtensionRequest.Status.REQUESTED
+    ).first()
+    if request is None:
+        raise ActionError("Không có đề nghị gia hạn nào đang chờ quyết định.")
+    return request
+
+
 def _no_confidential(page) -> bool:
     return page.petition.kind not in CONFIDENTIAL
 
@@ -143,6 +152,10 @@ PANELS = {
               lambda page: _no_confidential(page) and page.answer is not None and page.answer.approved_at is not None),
         Panel("close", "petition.close", (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), f.CloseForm,
               lambda p, d, u: actions.close(p, d["reason"], by=u), "Đã kết thúc xử lý ý kiến."),
+        Panel("extension", "petition.decide_extension", (S.ASSIGNED, S.FORWARDED), f.ExtensionDecisionForm,
+              lambda p, d, u: actions.decide_extension(_pending_extension_of(p), grant=d["decision"] == "grant",
+                                                       note=d["note"], by=u),
+              "Đã quyết định về đề nghị gia hạn.", lambda page: page.pending_extension is not None),
     )
 }  # fmt: skip
 
@@ -186,6 +199,10 @@ class _Page:
         self.request, self.user, self.petition = request, request.user, petition
         assignments = list(petition.assignments.all())
         self.assignment = next((a for a in assignments if a.is_current), None)
+        self.pending_extension = next(
+            (e for e in (self.assignment.extensions.all() if self.assignment else ())
+             if e.status == ExtensionRequest.Status.REQUESTED), None,
+        )  # fmt: skip
         self.earlier_assignments = [a for a in assignments if not a.is_current]
         answers = list(petition.answers.all())
         self.answer = next((a for a in answers if a.is_current), None)
@@ -332,6 +349,7 @@ dialogue_answer = _panel_view("dialogue_answer")
 approve = _panel_view("approve")
 publish = _panel_view("publish")
 close = _panel_view("close")
+extension = _panel_view("extension")
 
 
 @login_required

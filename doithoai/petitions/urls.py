@@ -23,6 +23,7 @@ urlpatterns = [
     path("y-kien/<int:pk>/duyet/", detail_views.approve, name="approve"),
     path("y-kien/<int:pk>/cong-khai/", detail_views.publish, name="publish"),
     path("y-kien/<int:pk>/ket-thuc/", detail_views.close, name="close"),
+    path("y-kien/<int:pk>/gia-han/", detail_views.extension, name="extension"),
     path("co-quan/", agency_views.agency_inbox, name="agency_inbox"),
     path("co-quan/viec/<int:pk>/", agency_views.agency_item, name="agency_item"),
     path("co-quan/viec/<int:pk>/nhan/", agency_views.agency_accept, name="agency_accept"),

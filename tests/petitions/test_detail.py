@@ -451,3 +451,31 @@ def test_query_budget(client, w, django_assert_max_num_queries):
     client.force_login(w.economy)
     with django_assert_max_num_queries(14):
         assert client.get(url(petition)).status_code == 200
+
+
+@pytest.mark.parametrize("decision", ["grant", "refuse"])
+def test_extension_panel_decides_a_pending_request(client, w, decision):
+    assignment = w.assigned()
+    old_deadline = reload(assignment.petition).deadline
+    asked = old_deadline + dt.timedelta(days=20)
+    actions.request_extension(assignment, new_deadline=asked, reason="Chờ kết quả khảo sát", by=w.economy)
+    html = page(client, w.coordinator, assignment.petition)
+    assert "Đề nghị gia hạn" in html and "Chờ kết quả khảo sát" in html
+    response = client.post(url(assignment.petition, "gia-han"), {"extension-decision": decision, "extension-note": "Đã xem"})
+    assert response.status_code == 302
+    expected = asked if decision == "grant" else old_deadline
+    assert reload(assignment.petition).deadline == expected
+    # Decided: the panel is gone, and a second decision is refused.
+    assert "thao-tac-extension" not in page(client, w.coordinator, assignment.petition)
+    again = client.post(url(assignment.petition, "gia-han"), {"extension-decision": "grant"})
+    assert again.status_code == 422 and "Không có đề nghị gia hạn" in again.content.decode()
+
+
+def test_extension_panel_is_the_coordinators_only(client, w):
+    assignment = w.assigned()
+    actions.request_extension(assignment, new_deadline=TODAY + dt.timedelta(days=60), reason="Thiếu kinh phí",
+                              by=w.economy)  # fmt: skip
+    client.force_login(w.economy)
+    response = client.post(url(assignment.petition, "gia-han"), {"extension-decision": "grant"})
+    assert response.status_code in (403, 404)
+    assert reload(assignment).extensions.get().status == "extension_requested"
