@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doithoai.petitions import agency_views, detail_views, inbox_views, views
+from doithoai.petitions import agency_views, detail_views, import_views, inbox_views, views
 
 app_name = "petitions"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("y-kien/thao-tac/", inbox_views.inbox_bulk, name="inbox_bulk"),
     path("y-kien/nhap/", views.enter, name="enter"),
     path("to-chuc/y-kien/", views.org_batch, name="org_batch"),
+    path("nhap-excel/", import_views.import_file, name="import"),
+    path("nhap-excel/mau.xlsx", import_views.import_template, name="import_template"),
     path("y-kien/<int:pk>/", detail_views.detail, name="detail"),
     path("y-kien/<int:pk>/tep/<int:attachment_id>/", detail_views.attachment, name="attachment"),
     path("y-kien/<int:pk>/danh-tinh/", detail_views.identity, name="identity"),

@@ -1,0 +1,400 @@
+"""Nhập từ Excel (/can-bo/nhap-excel/): an organisation's list of opinions from an XLSX or CSV file, previewed,
+then saved in one transaction through actions.submit_petition; hostile files are refused or defused."""
+
+import io
+import re
+import time
+import unicodedata
+import zipfile
+from types import SimpleNamespace
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from doithoai.accounts.models import Organization
+from doithoai.petitions import importing
+from doithoai.petitions.models import Petition
+from tests.factories import OrganizationFactory
+
+URL = "/can-bo/nhap-excel/"
+TEMPLATE_URL = "/can-bo/nhap-excel/mau.xlsx"
+HEADER = list(importing.TEMPLATE_HEADERS)
+
+
+@pytest.fixture
+def world(commune, other_commune, user_with_role, frozen_demo_now):
+    return SimpleNamespace(
+        commune=commune,
+        other=other_commune,
+        rep=user_with_role("org_rep", commune.unit, commune.farmers),
+        coordinator=user_with_role("coordinator", commune.unit),
+        village=OrganizationFactory(unit=commune.unit, name="Thôn Trung", kind=Organization.Kind.VILLAGE),
+    )
+
+
+def xlsx(rows, header=HEADER, title="Ý kiến") -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    if header:
+        sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(client, data: bytes, name="danh-sach.xlsx", url=URL):
+    return client.post(url, {"file": SimpleUploadedFile(name, data)})
+
+
+def token_of(html: str) -> str:
+    return re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+
+def commit(client, response, url=URL, **extra):
+    return client.post(url, {"token": token_of(response.content.decode()), **extra})
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_cp1258(text: str) -> bytes:
+    """As Windows writes Vietnamese in code page 1258: base letters precomposed, tone marks combining."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+        out.append(base + "".join(c for c in parts if c in TONES))
+    return "".join(out).encode("cp1258")
+
+
+GOOD = [
+    [
+        1,
+        "Đề nghị nạo vét kênh tưới thôn Trung trước vụ xuân.",
+        "Thân Văn Cường",
+        "0912345678",
+        "Thôn Trung",
+        "kiến nghị",
+    ],
+    [2, "Giá phân bón tăng cao, đề nghị có chính sách hỗ trợ.", "", "", "", "góp ý"],
+    [3, "Khi nào đường liên thôn được sửa?", "Nguyễn Thị Lan", "", "Xóm Mới", "Câu hỏi"],
+]
+
+
+# ---------------------------------------------------------------- the template
+
+
+def test_the_template_is_a_workbook_of_strings_with_a_guide(client, world):
+    client.force_login(world.rep)
+    response = client.get(TEMPLATE_URL)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Ý kiến", "Hướng dẫn"]
+    sheet = workbook["Ý kiến"]
+    assert [c.value for c in sheet[1]] == HEADER
+    assert sheet.column_dimensions["B"].width == 60
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.value is None or cell.data_type == "s"
+    # The template itself is read back as an empty list with every column recognised.
+    parsed = importing.parse(response.content)
+    assert parsed.rows == [] and "Nội dung" in parsed.columns and "Loại" in parsed.columns
+
+
+# ---------------------------------------------------------------- preview and commit
+
+
+def test_upload_shows_a_preview_and_saves_nothing(client, world):
+    client.force_login(world.rep)
+    response = upload(client, xlsx(GOOD))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Xem trước" in html and "3</strong> hợp lệ" in html
+    assert "Không có thôn “Xóm Mới”" in html
+    assert Petition.objects.count() == 0
+
+
+def test_commit_creates_every_row_through_submit_petition(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.rep)
+    preview = upload(client, xlsx(GOOD))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = commit(client, preview)
+    assert response.status_code == 200
+    created = list(Petition.objects.order_by("pk"))
+    assert len(created) == 3
+    first, second, third = created
+    assert {p.channel for p in created} == {"org_batch"}
+    assert {p.submitter_organization_id for p in created} == {world.commune.farmers.pk}
+    assert first.village == world.village and first.submitter_phone == "0912345678" and first.kind == "kien_nghi"
+    assert second.kind == "gop_y" and third.kind == "cau_hoi" and third.submitter_address == "Xóm Mới"
+    assert all(p.history.filter(action="receive").exists() for p in created)
+    html = response.content.decode()
+    assert all(p.code in html for p in created)
+    # The stored file is gone after the import; posting again imports nothing more.
+    again = commit(client, preview)
+    assert again.status_code == 410 and "đã được nhập hoặc đã hết hạn" in again.content.decode()
+    assert Petition.objects.count() == 3
+
+
+def test_rows_with_errors_block_the_import_until_the_user_skips_them(client, world):
+    rows = GOOD + [
+        [4, "", "Ai đó", "", "", ""],
+        [5, "Nội dung", "", "12345", "", ""],
+        [6, "Nội dung", "", "", "", "xin"],
+    ]
+    client.force_login(world.rep)
+    preview = upload(client, xlsx(rows))
+    html = preview.content.decode()
+    assert "Số điện thoại “12345” không hợp lệ" in html and "Loại “xin” không rõ" in html
+    blocked = commit(client, preview)
+    assert blocked.status_code == 422 and "Có 3 dòng lỗi" in blocked.content.decode()
+    assert Petition.objects.count() == 0
+    done = commit(client, preview, skip_errors="on")
+    assert done.status_code == 200 and Petition.objects.count() == 3
+    assert "Dòng 6: Số điện thoại" in done.content.decode()
+
+
+def test_a_fully_blank_row_is_not_an_error(client, world):
+    parsed = importing.parse(xlsx([GOOD[0], [None, None], ["", "  "], GOOD[1]]))
+    assert [r.line for r in parsed.rows] == [2, 5] and all(r.ok for r in parsed.rows)
+
+
+def test_columns_in_another_order_and_another_layout(client, world):
+    header = ["Loại", "SĐT", "Người nêu", "Địa chỉ", "NỘI DUNG KIẾN NGHỊ"]
+    data = xlsx([["phản ánh", "912345678", "Lê Văn Hùng", "thôn trung", "Đèn đường thôn Trung hỏng."]], header=None)
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.active
+    sheet.insert_rows(1, 3)
+    sheet["A1"] = "DANH SÁCH Ý KIẾN CỦA HỘI NÔNG DÂN"
+    for i, title in enumerate(header, 1):
+        sheet.cell(row=3, column=i, value=title)
+    out = io.BytesIO()
+    workbook.save(out)
+    (row,) = importing.parse(out.getvalue(), [world.village]).rows
+    assert row.ok and row.kind == "phan_anh" and row.phone == "0912345678"  # the leading zero Excel dropped
+    assert row.village_id == world.village.pk and row.content == "Đèn đường thôn Trung hỏng."
+
+
+def test_a_missing_content_column_is_refused(client, world):
+    client.force_login(world.rep)
+    response = upload(client, xlsx([["a", "b"]], header=["Họ và tên", "Điện thoại"]))
+    assert response.status_code == 422
+    assert "Không tìm thấy cột “Nội dung ý kiến, kiến nghị”" in response.content.decode()
+
+
+# ---------------------------------------------------------------- hostile and odd files
+
+
+@pytest.mark.parametrize("formula", ['=HYPERLINK("http://x.example","bấm")', "=1+1", "=cmd|'/c calc'!A1"])
+def test_a_formula_is_imported_as_plain_text(client, world, formula):
+    client.force_login(world.rep)
+    preview = upload(client, xlsx([[1, formula]]))
+    assert "công thức Excel: đã giữ nguyên dạng chữ" in preview.content.decode()
+    commit(client, preview)
+    assert Petition.objects.get().content == formula
+
+
+def test_control_characters_are_stripped_and_text_nfc(client, world):
+    decomposed = "Đe\u0302\u0300 nghi\u0323\u200b sửa\x07 cầu"
+    data = f'Nội dung,Họ và tên\n"{decomposed}",Lê\u202e Văn\x00\n'.replace("\x00", "\x1b").encode()
+    (row,) = importing.parse(data).rows
+    assert row.content == "Đề nghị sửa cầu" and row.name == "Lê Văn"
+
+
+def test_an_exe_renamed_xlsx_is_refused(client, world):
+    client.force_login(world.rep)
+    response = upload(client, b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, name="danh-sach.xlsx")
+    assert response.status_code == 422 and "không phải bảng tính" in response.content.decode()
+    assert Petition.objects.count() == 0
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(client, world):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("readme.txt", "xin chào")
+    client.force_login(world.rep)
+    response = upload(client, out.getvalue())
+    assert response.status_code == 422 and "không phải sổ làm việc Excel" in response.content.decode()
+
+
+def test_an_old_xls_asks_to_save_as_xlsx(client, world):
+    client.force_login(world.rep)
+    response = upload(client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, name="cu.xls")
+    assert response.status_code == 422 and "Xin lưu lại tệp dưới dạng .xlsx" in response.content.decode()
+
+
+def test_a_csv_in_utf8_with_bom_and_semicolons(client, world):
+    text = "Nội dung;Họ và tên;Loại\r\nĐề nghị sửa cầu Đồng;Trần Thị Mẫu;phản ánh\r\n"
+    parsed = importing.parse(("\ufeff" + text).encode("utf-8"))
+    (row,) = parsed.rows
+    assert parsed.source == "CSV, mã UTF-8"
+    assert row.content == "Đề nghị sửa cầu Đồng" and row.name == "Trần Thị Mẫu" and row.kind == "phan_anh"
+
+
+def test_a_csv_in_windows_1258(client, world):
+    text = "Nội dung,Họ và tên\r\nĐề nghị sửa đường thôn Trung,Nguyễn Văn Hải\r\n"
+    data = to_cp1258(text)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    parsed = importing.parse(data)
+    (row,) = parsed.rows
+    assert parsed.source == "CSV, mã Windows-1258"
+    assert row.content == "Đề nghị sửa đường thôn Trung" and row.name == "Nguyễn Văn Hải"
+
+
+def test_a_tcvn3_cell_is_repaired_and_said_so(client, world):
+    client.force_login(world.rep)
+    preview = upload(client, xlsx([[1, "§Ò nghÞ söa ®\u00adêng liªn th«n", "TrÇn V¨n B¶o"]]))
+    html = preview.content.decode()
+    assert "Đã chuyển mã TCVN3" in html
+    commit(client, preview)
+    petition = Petition.objects.get()
+    assert petition.content == "Đề nghị sửa đường liên thôn" and petition.submitter_name == "Trần Văn Bảo"
+
+
+@pytest.mark.parametrize(
+    "text", ["Hà Nội", "Bà Tú", "Giá phân bón tăng cao", "Đường xuống cấp", "Cà phê 50% · ½ giá", "Số 3 © 2026"]
+)
+def test_unicode_text_is_never_touched_by_the_tcvn3_repair(text):
+    assert importing.repair_tcvn3(text) == (text, False)
+
+
+def test_tcvn3_repair_of_common_words():
+    assert importing.repair_tcvn3("Hµ Néi, B¶o Th¾ng, M\u00adêng Kh\u00ad\u00acng") == (
+        "Hà Nội, Bảo Thắng, Mường Khương",
+        True,
+    )
+
+
+def test_a_pdf_renamed_csv_is_refused(client, world):
+    client.force_login(world.rep)
+    response = upload(client, b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" * 20, name="danh-sach.csv")
+    assert response.status_code == 422 and "không phải bảng tính" in response.content.decode()
+
+
+def test_the_preview_uses_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    client.force_login(world.coordinator)
+    url = f"{URL}?to-chuc={world.commune.farmers.pk}"
+    rows = [[i, f"Ý kiến {i}", "", "", "Thôn Trung" if i % 2 else "Xóm Lạ", ""] for i in range(1, 301)]
+    with django_assert_max_num_queries(12):
+        response = upload(client, xlsx(rows), url=url)
+    assert response.status_code == 200 and "300</strong> hợp lệ" in response.content.decode()
+
+
+def test_a_csv_with_more_than_10000_rows_is_refused(client, world):
+    lines = ["Nội dung"] + [f"Ý kiến số {i}" for i in range(10_001)]
+    client.force_login(world.rep)
+    response = upload(client, "\n".join(lines).encode(), name="lon.csv")
+    assert response.status_code == 422 and "hơn 10.000 dòng" in response.content.decode()
+
+
+def test_content_longer_than_20000_characters_is_an_error():
+    (row,) = importing.parse(xlsx([[1, "a" * 20_001]])).rows
+    assert not row.ok and "quá dài" in row.errors[0]
+
+
+def test_10000_rows_are_imported_in_one_transaction(client, world, django_assert_max_num_queries):
+    rows = [[i, f"Ý kiến số {i}: đề nghị sửa đường thôn Trung đoạn {i}.", "", "", "Thôn Trung", "kiến nghị"]
+            for i in range(1, 10_001)]  # fmt: skip
+    data = xlsx(rows)
+    client.force_login(world.rep)
+    started = time.perf_counter()
+    with django_assert_max_num_queries(15):
+        preview = upload(client, data)
+    preview_seconds = time.perf_counter() - started
+    assert preview.status_code == 200
+    started = time.perf_counter()
+    response = commit(client, preview)
+    commit_seconds = time.perf_counter() - started
+    assert response.status_code == 200
+    assert Petition.objects.filter(channel="org_batch").count() == 10_000
+    print(f"\n10.000 dòng: xem trước {preview_seconds:.1f} s, nhập {commit_seconds:.1f} s")
+
+
+def test_a_failing_row_rolls_back_the_whole_import(client, world, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from doithoai.petitions import actions
+
+    real = actions.submit_petition
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise ValidationError({"content": ["hỏng"]})
+        return real(*args, **kwargs)
+
+    client.force_login(world.rep)
+    preview = upload(client, xlsx(GOOD))
+    monkeypatch.setattr(actions, "submit_petition", flaky)
+    response = commit(client, preview)
+    assert response.status_code == 422 and Petition.objects.count() == 0
+
+
+# ---------------------------------------------------------------- who may import
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, db):
+    for url in (URL, TEMPLATE_URL):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/")
+
+
+def test_an_agency_is_refused(client, world, user_with_role):
+    client.force_login(user_with_role("agency", world.commune.unit, world.commune.economy))
+    assert client.get(URL).status_code == 403
+    assert client.get(TEMPLATE_URL).status_code == 403
+
+
+def test_an_org_rep_may_not_import_for_another_organisation(client, world):
+    client.force_login(world.rep)
+    assert client.get(URL, {"to-chuc": world.commune.front.pk}).status_code == 404
+    assert client.get(URL, {"to-chuc": world.other.farmers.pk}).status_code == 404
+
+
+def test_a_token_is_bound_to_its_user_and_organisation(client, world, user_with_role):
+    client.force_login(world.rep)
+    preview = upload(client, xlsx(GOOD))
+    other_rep = user_with_role("org_rep", world.commune.unit, world.commune.farmers)
+    client.force_login(other_rep)
+    assert commit(client, preview).status_code == 404
+    assert client.post(URL, {"token": "giả"}).status_code == 404
+    assert Petition.objects.count() == 0
+
+
+def test_the_coordinator_chooses_any_organisation_of_the_unit(client, world):
+    client.force_login(world.coordinator)
+    page = client.get(URL).content.decode()
+    assert "Xin chọn tổ chức" in page and "Phòng Kinh tế" in page and "Ngọc Thiện" not in page
+    assert client.get(URL, {"to-chuc": world.other.farmers.pk}).status_code == 404
+    url = f"{URL}?to-chuc={world.commune.front.pk}"
+    response = commit(client, upload(client, xlsx(GOOD[:1]), url=url), url=url)
+    assert response.status_code == 200
+    petition = Petition.objects.get()
+    assert petition.submitter_organization == world.commune.front and petition.created_by == world.coordinator
+
+
+def test_the_org_batch_page_links_to_the_import(client, world):
+    client.force_login(world.rep)
+    assert "Nhập từ Excel" in client.get("/can-bo/to-chuc/y-kien/").content.decode()
+
+
+def test_abandoned_uploads_are_deleted_after_a_day(client, world, settings):
+    import os
+
+    client.force_login(world.rep)
+    upload(client, xlsx(GOOD))
+    imports = settings.MEDIA_ROOT / "imports"
+    (old,) = list(imports.iterdir())
+    os.utime(old, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    upload(client, xlsx(GOOD))
+    remaining = list(imports.iterdir())
+    assert old not in remaining and len(remaining) == 1
