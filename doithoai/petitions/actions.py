@@ -203,7 +203,9 @@ def classify(petition: Petition, *, topic: Topic, kind: str, jurisdiction: str, 
     if kind not in K.values or jurisdiction not in Petition.Jurisdiction.values:
         raise ActionError("Loại hoặc thẩm quyền không hợp lệ.")
     if kind in CONFIDENTIAL and petition.merged_children.exists():
-        raise ActionError("Ý kiến này đang gộp các ý kiến khác; tách chúng ra trước khi chuyển thành khiếu nại, tố cáo.")
+        raise ActionError(
+            "Ý kiến này đang gộp các ý kiến khác; tách chúng ra trước khi chuyển thành khiếu nại, tố cáo."
+        )
     old_kind = petition.kind
     petition.topic, petition.kind, petition.jurisdiction = topic, kind, jurisdiction
     if kind in CONFIDENTIAL:
@@ -213,7 +215,9 @@ def classify(petition: Petition, *, topic: Topic, kind: str, jurisdiction: str, 
     elif public_summary is not None:
         petition.public_summary = nfc(public_summary)
     if kind != old_kind or petition.status == S.RECEIVED:
-        petition.deadline = deadlines.deadline_for(petition.unit, kind, jurisdiction, timezone.localdate(petition.received_at))
+        petition.deadline = deadlines.deadline_for(
+            petition.unit, kind, jurisdiction, timezone.localdate(petition.received_at)
+        )
     note = f"Lĩnh vực: {topic.name}; loại: {petition.get_kind_display()}; {petition.get_jurisdiction_display().lower()}"
     _move(petition, S.CLASSIFIED, "classify", by, public=kind not in CONFIDENTIAL, note=note,
           kind_before=old_kind, kind_after=kind)  # fmt: skip
@@ -321,7 +325,9 @@ def assign(
     _refuse_legal_kinds(petition)
     _expect(petition, (S.CLASSIFIED, S.ASSIGNED), "Không thể giao xử lý ý kiến đang ở trạng thái “%(status)s”.")
     if lead.unit_id != petition.unit_id or lead.kind not in ASSIGNABLE_KINDS:
-        raise ActionError("Cơ quan chủ trì phải là cơ quan, tổ chức của xã (cấp trên thì dùng “Chuyển cấp có thẩm quyền”).")
+        raise ActionError(
+            "Cơ quan chủ trì phải là cơ quan, tổ chức của xã (cấp trên thì dùng “Chuyển cấp có thẩm quyền”)."
+        )
     coordinating = [o for o in coordinating if o.pk != lead.pk]
     if any(o.unit_id != petition.unit_id for o in coordinating):
         raise ActionError("Cơ quan phối hợp phải thuộc đơn vị này.")
@@ -412,7 +418,11 @@ def return_assignment(assignment: Assignment, reason: str, *, by) -> Assignment:
     reason = nfc(reason)
     if not reason:
         raise ActionError("Xin ghi lý do trả lại.")
-    assignment.status, assignment.returned_reason, assignment.is_current = Assignment.Status.RETURNED, reason[:2000], False
+    assignment.status, assignment.returned_reason, assignment.is_current = (
+        Assignment.Status.RETURNED,
+        reason[:2000],
+        False,
+    )
     assignment.save(update_fields=["status", "returned_reason", "is_current"])
     _move(petition, S.CLASSIFIED, "return", by, public=False, note=f"{assignment.lead.name} trả lại: {reason[:500]}")
     notices.returned(assignment)
@@ -438,7 +448,9 @@ def request_extension(assignment: Assignment, *, new_deadline: dt.date, reason: 
         assignment=assignment, requested_by=by, requested_at=clock.now(), requested_deadline=new_deadline,
         reason=reason[:2000],
     )  # fmt: skip
-    history.record(petition, "extension_requested", actor=by, note=f"Xin gia hạn đến {new_deadline:%d/%m/%Y}: {reason[:300]}")
+    history.record(
+        petition, "extension_requested", actor=by, note=f"Xin gia hạn đến {new_deadline:%d/%m/%Y}: {reason[:300]}"
+    )
     notices.extension_requested(request)
     return request
 
@@ -465,7 +477,9 @@ def decide_extension(request: ExtensionRequest, *, grant: bool, note: str = "", 
         petition.save(update_fields=["deadline", "updated_at"])
     action = "extension_granted" if grant else "extension_refused"
     text = f"Gia hạn đến {request.requested_deadline:%d/%m/%Y}" if grant else "Không đồng ý gia hạn"
-    history.record(petition, action, actor=by, note=text + (f": {request.decision_note}" if request.decision_note else ""))
+    history.record(
+        petition, action, actor=by, note=text + (f": {request.decision_note}" if request.decision_note else "")
+    )
     notices.extension_decided(request)
     return request
 

@@ -39,11 +39,16 @@ class Topic(models.Model):
         verbose_name_plural = _("lĩnh vực")
         ordering = ["position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["code"], condition=Q(unit__isnull=True), name="topic_canonical_code_unique"),
-            models.UniqueConstraint(fields=["unit", "code"], condition=Q(unit__isnull=False), name="topic_unit_code_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(unit__isnull=True), name="topic_canonical_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "code"], condition=Q(unit__isnull=False), name="topic_unit_code_unique"
+            ),
             # Canonical topics have no unit and no parent; a unit's topic always has a canonical parent.
             models.CheckConstraint(
-                condition=(Q(unit__isnull=True) & Q(parent__isnull=True)) | (Q(unit__isnull=False) & Q(parent__isnull=False)),
+                condition=(Q(unit__isnull=True) & Q(parent__isnull=True))
+                | (Q(unit__isnull=False) & Q(parent__isnull=False)),
                 name="topic_canonical_or_child",
             ),
         ]
@@ -119,11 +124,20 @@ class Petition(models.Model):
     submitter_email = models.EmailField(_("thư điện tử"), blank=True)
     submitter_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     village = models.ForeignKey(
-        "accounts.Organization", models.SET_NULL, null=True, blank=True, related_name="village_petitions",
-        limit_choices_to={"kind": "village"}, verbose_name=_("thôn"),
+        "accounts.Organization",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="village_petitions",
+        limit_choices_to={"kind": "village"},
+        verbose_name=_("thôn"),
     )
     submitter_organization = models.ForeignKey(
-        "accounts.Organization", models.SET_NULL, null=True, blank=True, related_name="submitted_petitions",
+        "accounts.Organization",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_petitions",
         verbose_name=_("tổ chức, doanh nghiệp gửi"),
     )
     submitter_organization_name = models.CharField(_("tên tổ chức, doanh nghiệp"), max_length=200, blank=True)
@@ -166,9 +180,13 @@ class Petition(models.Model):
             models.Index(fields=["village", "received_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=[s.value for s in PetitionStatus]), name="petition_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in PetitionStatus]), name="petition_status_valid"
+            ),
             models.CheckConstraint(condition=Q(kind__in=[k.value for k in PetitionKind]), name="petition_kind_valid"),
-            models.CheckConstraint(condition=Q(channel__in=[c.value for c in PetitionChannel]), name="petition_channel_valid"),
+            models.CheckConstraint(
+                condition=Q(channel__in=[c.value for c in PetitionChannel]), name="petition_channel_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(jurisdiction__in=["", "commune", "higher"]), name="petition_jurisdiction_valid"
             ),
@@ -312,7 +330,12 @@ class ExtensionRequest(models.Model):
     reason = models.TextField(_("lý do"))
     status = models.CharField(_("trạng thái"), max_length=24, choices=Status, default=Status.REQUESTED, editable=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người quyết định")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người quyết định"),
     )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decision_note = models.TextField(_("ý kiến"), blank=True)
@@ -353,7 +376,11 @@ class Answer(models.Model):
     source = models.CharField(_("người trả lời"), max_length=20, choices=Source)
     at_dialogue = models.BooleanField(_("trả lời tại hội nghị"), default=False)
     organization = models.ForeignKey(
-        "accounts.Organization", models.PROTECT, null=True, blank=True, related_name="answers",
+        "accounts.Organization",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
         verbose_name=_("cơ quan trả lời"),
     )
     answered_by = models.ForeignKey(
@@ -389,9 +416,12 @@ class Answer(models.Model):
                 condition=Q(satisfaction__in=["", "satisfied", "unsatisfied"]), name="answer_satisfaction_valid"
             ),
             models.CheckConstraint(
-                condition=Q(published_at__isnull=True) | Q(approved_at__isnull=False), name="answer_published_after_approval"
+                condition=Q(published_at__isnull=True) | Q(approved_at__isnull=False),
+                name="answer_published_after_approval",
             ),
-            models.UniqueConstraint(fields=["petition"], condition=Q(is_current=True), name="answer_one_current_per_petition"),
+            models.UniqueConstraint(
+                fields=["petition"], condition=Q(is_current=True), name="answer_one_current_per_petition"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -415,7 +445,12 @@ class HistoryEntry(models.Model):
     at = models.DateTimeField(_("lúc"))
     # PROTECT: an account that acted is deactivated, never deleted (the timeline cannot be rewritten).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người thực hiện")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
     )
     actor_label = models.CharField(_("người, đơn vị thực hiện"), max_length=200, blank=True)
     action = models.CharField(_("thao tác"), max_length=40)
