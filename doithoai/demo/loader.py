@@ -9,7 +9,7 @@ from doithoai.lib import clock
 
 from .commune import create_commune
 from .dialogues import create_plans
-from .opinions import create_opinions
+from .opinions import create_opinions, import_farmers_list
 
 DEMO_SLUG = "tan-yen"
 
@@ -27,4 +27,5 @@ def load_demo(today: dt.date | None = None) -> dict[str, int] | None:
     commune = create_commune()
     plans = create_plans(commune, today)
     opinions = create_opinions(commune, plans, today)
+    opinions += import_farmers_list(commune, plans, today)
     return {"opinions": opinions, "dialogues": len(plans.dialogues), "reception_days": len(plans.receptions)}

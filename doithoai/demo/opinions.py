@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db.models import Max
+from django.utils import timezone
 
 from doithoai.accounts.models import Organization
 from doithoai.lib.clock import local_datetime
 from doithoai.lib.text import fold, nfc
-from doithoai.petitions import deadlines, history
+from doithoai.petitions import actions, deadlines, history
 from doithoai.petitions.actions import MERGED_NOTE
 from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, Petition, Topic
 from doithoai.petitions.topics import ensure_canonical_topics
@@ -38,6 +39,24 @@ class Context:
     topics: dict[str, Topic]
     rng: random.Random
     doc_seq: int = 100
+
+
+def import_farmers_list(commune: Commune, plans: PlanSet, today: dt.date) -> int:
+    """The demo's one import: Hội Nông dân's list for the quarter IV giao ban, a CSV file imported by its
+    representative through the same actions as the "Nhập từ Excel" page (upload, preview, confirm). The list is
+    gathered in the three weeks before the dialogue; before that it does not exist yet."""
+    dialogue = plans.dialogues["q4"]
+    held_on = timezone.localdate(dialogue.starts_at)
+    if today <= held_on - dt.timedelta(days=21):
+        return 0
+    sent_on = min(today - dt.timedelta(days=1), held_on - dt.timedelta(days=8))
+    representative = commune.users["hoinongdan"]
+    batch = actions.upload_import(
+        commune.orgs["Hội Nông dân xã"], data=DATA.with_name("hoi-nong-dan-quy-iv.csv").read_bytes(),
+        original_name="Danh sách ý kiến Hội Nông dân quý IV.csv", by=representative, dialogue=dialogue,
+        at=local_datetime(sent_on, 9, 30),
+    )  # fmt: skip
+    return actions.start_import(batch, skip_errors=False, by=representative).rows_done
 
 
 def load_records() -> list[dict]:

@@ -8,6 +8,7 @@ changes nothing.
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from doithoai.lib import clock
 from doithoai.lib.contact import normalise_email, normalise_phone
 from doithoai.lib.text import fold, nfc, nfc_line
 from doithoai.lib.uploads import check_upload, check_uploads, store_after_commit
-from doithoai.petitions import deadlines, history, notices
+from doithoai.petitions import deadlines, history, importing, notices
 from doithoai.petitions.models import (
     Answer,
     Assignment,
@@ -25,6 +26,7 @@ from doithoai.petitions.models import (
     ExtensionRequest,
     IdentityView,
     Petition,
+    PetitionImport,
     Topic,
     answer_document_path,
     attachment_path,
@@ -677,3 +679,185 @@ def view_identity(petition: Petition, user, *, context: str = "") -> dict[str, s
         "address": petition.submitter_address,
         "organization": petition.submitter_organization_name,
     }
+
+
+# ------------------------------------------------------------------ import of a list (nhập từ Excel)
+
+IMPORT_INLINE_ROWS = 300  # larger lists are imported by the task worker, with a progress bar
+IMPORT_KEEP = dt.timedelta(days=1)  # an upload not imported within a day is deleted (it holds personal data)
+IMPORT_PROGRESS_EVERY = 200
+
+
+def upload_import(
+    organization: Organization, *, data: bytes, original_name: str, by, dialogue=None, at: dt.datetime | None = None
+) -> PetitionImport:
+    """Tải lên danh sách: read the file (importing.ImportRefused when it cannot be read: nothing is kept) and keep
+    it, with the columns found, for the preview. The list is received when it is uploaded (`at`, default now):
+    that is the time its rows are recorded as received."""
+    _require(by, "organization.submit_petitions", organization)
+    if dialogue is not None and dialogue.unit_id != organization.unit_id:
+        raise ActionError("Buổi đối thoại không thuộc đơn vị này.")
+    found = importing.layout(data)
+    expire_imports()
+    batch = PetitionImport(
+        unit_id=organization.unit_id, organization=organization, dialogue=dialogue, created_by=by,
+        created_at=at or clock.now(), original_name=nfc_line(original_name)[:255] or "danh-sach", source=found.source,
+        header_line=found.header_line, columns=found.columns,
+    )  # fmt: skip
+    batch.file.save(original_name or "danh-sach.xlsx", ContentFile(data), save=False)
+    try:
+        batch.save()
+    except Exception:
+        batch.file.delete(save=False)
+        raise
+    return batch
+
+
+def choose_import_columns(batch: PetitionImport, *, columns: dict[str, int], header_line: int, by) -> PetitionImport:
+    """Chọn cột: the user says which column of another layout holds what (the content column is required)."""
+    _require(by, "organization.submit_petitions", batch.organization)
+    if batch.status != PetitionImport.Status.PREVIEWED:
+        raise ActionError("Danh sách này đã được nhập hoặc đã hủy; không đổi được cột.")
+    if columns.get("content") is None:
+        raise ValidationError({"content": ["Xin chọn cột chứa nội dung ý kiến."]})
+    chosen = [i for i in columns.values() if i is not None]
+    if len(chosen) != len(set(chosen)):
+        raise ValidationError({"__all__": ["Mỗi cột của tệp chỉ chọn cho một mục."]})
+    batch.columns = {field: index for field, index in columns.items() if index is not None}
+    batch.header_line = header_line
+    batch.save(update_fields=["columns", "header_line"])
+    return batch
+
+
+def parse_import(batch: PetitionImport) -> importing.Parsed:
+    """The stored file read again with the chosen columns (ImportRefused when it has gone or cannot be read)."""
+    try:
+        with batch.file.open("rb") as stored:
+            data = stored.read()
+    except (FileNotFoundError, OSError, ValueError) as error:
+        raise importing.ImportRefused("Tệp đã được nhập hoặc đã hết hạn. Xin tải tệp lên lại.") from error
+    villages = Organization.objects.filter(unit_id=batch.unit_id, kind=Organization.Kind.VILLAGE, is_active=True)
+    if batch.columns:
+        return importing.parse(data, villages, columns=batch.columns, header_line=batch.header_line or 0)
+    return importing.parse(data, villages)
+
+
+def start_import(batch: PetitionImport, *, skip_errors: bool, by) -> PetitionImport:
+    """Xác nhận nhập: check the rows once more, then import at once (a short list) or queue the import for the
+    task worker (a long one). A second submission of the same list imports nothing (ActionError)."""
+    _require(by, "organization.submit_petitions", batch.organization)
+    already = "Danh sách này đã được gửi nhập rồi; không nhập lần thứ hai."
+    if not PetitionImport.objects.filter(pk=batch.pk, status=PetitionImport.Status.PREVIEWED).exists():
+        raise ActionError(already)
+    parsed = parse_import(batch)
+    valid, invalid = parsed.valid, parsed.invalid
+    if not valid:
+        raise ValidationError("Không có dòng hợp lệ nào để nhập. Xin sửa tệp rồi tải lên lại.")
+    if invalid and not skip_errors:
+        raise ValidationError(
+            f"Có {len(invalid)} dòng lỗi. Chọn “bỏ qua các dòng lỗi” để chỉ nhập {len(valid)} dòng hợp lệ, "
+            "hoặc sửa tệp rồi tải lên lại."
+        )
+    claimed = PetitionImport.objects.filter(pk=batch.pk, status=PetitionImport.Status.PREVIEWED).update(
+        status=PetitionImport.Status.QUEUED, skip_errors=skip_errors, rows_total=len(parsed.rows),
+        rows_valid=len(valid), rows_done=0,
+    )  # fmt: skip
+    if not claimed:
+        raise ActionError(already)
+    if len(valid) <= IMPORT_INLINE_ROWS:
+        return run_import(batch.pk)
+    from doithoai.petitions.tasks import import_petitions  # the task module imports this one
+
+    transaction.on_commit(lambda: import_petitions.enqueue(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def run_import(batch_id: int) -> PetitionImport:
+    """Nhập danh sách: every valid row through submit_petition (channel org_batch), all in ONE transaction;
+    any failure saves nothing and is recorded on the import. Progress is kept on the record."""
+    now = clock.now()
+    started = PetitionImport.objects.filter(pk=batch_id, status=PetitionImport.Status.QUEUED).update(
+        status=PetitionImport.Status.RUNNING, started_at=now
+    )
+    batch = PetitionImport.objects.select_related("organization", "created_by", "unit", "dialogue").get(pk=batch_id)
+    if not started:
+        return batch  # already run (a task delivered twice) or not confirmed
+    try:
+        parsed = parse_import(batch)
+        rows = parsed.valid
+        if parsed.invalid and not batch.skip_errors:
+            raise ValidationError("Tệp đã thay đổi so với lúc xem trước; xin tải lên lại.")
+        villages = {v.pk: v for v in Organization.objects.filter(unit_id=batch.unit_id, kind=Organization.Kind.VILLAGE)}
+        with _ImportProgress(batch.pk) as progress, deadlines.read_once(), transaction.atomic():
+            created = []
+            for index, row in enumerate(rows, start=1):
+                created.append(
+                    submit_petition(
+                        batch.unit, channel=Petition.Channel.ORG_BATCH, organization=batch.organization,
+                        village=villages.get(row.village_id), dialogue=batch.dialogue, by=batch.created_by,
+                        received_at=batch.created_at, **row.submission(),
+                    ).pk
+                )  # fmt: skip
+                progress.report(index)
+            Petition.objects.filter(pk__in=created).update(imported_in=batch)
+    except (ValidationError, ActionError, importing.ImportRefused) as error:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        return _finish_import(batch, PetitionImport.Status.FAILED, error="Chưa nhập ý kiến nào: " + "; ".join(messages))
+    except Exception:
+        _finish_import(batch, PetitionImport.Status.FAILED, error="Chưa nhập ý kiến nào: lỗi hệ thống khi nhập.")
+        raise
+    skipped = [{"line": r.line, "errors": r.errors} for r in parsed.invalid]
+    return _finish_import(batch, PetitionImport.Status.DONE, rows_done=len(created), skipped=skipped)
+
+
+def _finish_import(batch: PetitionImport, status: str, **fields) -> PetitionImport:
+    PetitionImport.objects.filter(pk=batch.pk).update(status=status, finished_at=clock.now(), **fields)
+    batch.file.delete(save=False)  # the list holds personal data: once imported (or not), it is not kept
+    PetitionImport.objects.filter(pk=batch.pk).update(file="")
+    batch.refresh_from_db()
+    return batch
+
+
+class _ImportProgress:
+    """Writes the count of saved rows where other processes can read it while the import's transaction is open.
+
+    On PostgreSQL through a second connection (its own autocommit transaction, on a row the import does not
+    touch). SQLite allows one writer at a time, so there the count is written only when the import ends and the
+    page shows the saving step without a count.
+    """
+
+    def __init__(self, batch_id: int):
+        self.batch_id = batch_id
+        self.connection = None
+
+    def __enter__(self):
+        from django.db import connection, connections
+
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.connection = connections.create_connection(connection.alias)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+    def report(self, done: int) -> None:
+        if self.connection is None or done % IMPORT_PROGRESS_EVERY:
+            return
+        with self.connection.cursor() as cursor:
+            table = PetitionImport._meta.db_table  # the model's own table name, never user input
+            cursor.execute(f"UPDATE {table} SET rows_done = %s WHERE id = %s", [done, self.batch_id])  # noqa: S608
+
+
+def expire_imports() -> int:
+    """Uploads never confirmed within a day are cancelled and their files deleted (they hold personal data)."""
+    stale = PetitionImport.objects.filter(
+        status=PetitionImport.Status.PREVIEWED, created_at__lt=clock.now() - IMPORT_KEEP
+    ).exclude(file="")
+    count = 0
+    for batch in stale[:200]:
+        batch.file.delete(save=False)
+        PetitionImport.objects.filter(pk=batch.pk).update(status=PetitionImport.Status.EXPIRED, file="")
+        count += 1
+    return count

@@ -1,6 +1,8 @@
 """Answer deadlines in working days: the unit's rule for the kind and jurisdiction, counted past weekends,
 Vietnamese public holidays (Tết included) and the state's day-swaps (CalendarDay)."""
 
+import contextlib
+import contextvars
 import datetime as dt
 
 from doithoai.lib import workdays
@@ -18,9 +20,35 @@ DEFAULT_WORKING_DAYS = {
 }
 
 
+# Inside `read_once()`: each unit's rules and the state's calendar are read from the database once.
+_remembered: contextvars.ContextVar[dict | None] = contextvars.ContextVar("deadline_memo", default=None)
+
+
+@contextlib.contextmanager
+def read_once():
+    """For a batch of intakes (an imported list of 10,000 rows): read the rules and the calendar once, not per row.
+    Only for a short block in which neither changes."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _unit_rules(unit) -> dict[tuple[str, str], int]:
+    memo = _remembered.get()
+    key = ("rules", unit.pk)
+    if memo is not None and key in memo:
+        return memo[key]
+    rules = {(r.kind, r.jurisdiction): r.working_days for r in DeadlineRule.objects.filter(unit=unit)}
+    if memo is not None:
+        memo[key] = rules
+    return rules
+
+
 def working_days_for(unit, kind: str, jurisdiction: str) -> int:
     """The most specific rule: kind and jurisdiction, then kind, then jurisdiction, then the unit's default."""
-    rules = {(r.kind, r.jurisdiction): r.working_days for r in DeadlineRule.objects.filter(unit=unit)}
+    rules = _unit_rules(unit)
     for key in ((kind, jurisdiction), (kind, ""), ("", jurisdiction), ("", "")):
         if key in rules:
             return rules[key]
@@ -32,7 +60,13 @@ def working_days_for(unit, kind: str, jurisdiction: str) -> int:
 
 def calendar_exceptions(start: dt.date, end: dt.date) -> tuple[set[dt.date], set[dt.date]]:
     """(extra days off, extra working days) announced by the state between two dates."""
-    rows = CalendarDay.objects.filter(day__gte=start, day__lte=end).values_list("day", "is_working_day")
+    memo = _remembered.get()
+    if memo is None:
+        rows = CalendarDay.objects.filter(day__gte=start, day__lte=end).values_list("day", "is_working_day")
+    else:
+        if "calendar" not in memo:
+            memo["calendar"] = list(CalendarDay.objects.values_list("day", "is_working_day"))
+        rows = [(d, working) for d, working in memo["calendar"] if start <= d <= end]
     return {d for d, working in rows if not working}, {d for d, working in rows if working}
 
 

@@ -1,39 +1,33 @@
-"""Nhập từ Excel: an organisation's list of opinions uploaded as XLSX or CSV, previewed, then saved in one go.
+"""Nhập từ Excel: an organisation's list of opinions uploaded as XLSX, XLS or CSV, previewed, then imported.
 
-Upload → the file is checked by importing.parse and kept under MEDIA_ROOT/imports/ with a random name; the
-preview form carries a signed token naming that file, the organisation and the user (nothing is kept in a
-process's memory). Commit → the file is parsed again and every valid row goes through actions.submit_petition
-(channel org_batch) in ONE transaction; rows with errors are never saved.
+Upload → actions.upload_import keeps the file on a PetitionImport record and the page moves to that record:
+its preview (with the column choice when the layout is not recognised), the confirmation, the progress of a
+long import run by the task worker, and the report. Every step is an action in actions.py; the record (not a
+process's memory) carries the state, so any process can show it and a list submitted twice is imported once.
 """
 
-import datetime as dt
-import secrets
-
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from doithoai.accounts import permissions
-from doithoai.accounts.models import Organization, Unit
+from doithoai.accounts.models import Organization
 from doithoai.petitions import actions, importing
 from doithoai.petitions.actions import ActionError
-from doithoai.petitions.import_forms import ImportCommitForm, ImportUploadForm
-from doithoai.petitions.models import Petition
+from doithoai.petitions.import_forms import ImportColumnsForm, ImportCommitForm, ImportUploadForm
+from doithoai.petitions.models import PetitionImport
 from doithoai.petitions.views import _chosen_organization
+from doithoai.plans.models import Dialogue
 
 Role = permissions.Role
-TOKEN_SALT = "petitions.import"
-TOKEN_MAX_AGE = 24 * 3600
 PREVIEW_ROWS = 500  # rows shown on the preview page (every row is checked; problems are listed first)
+REPORT_PAGE = 100
 TEMPLATE = "petitions/import.html"
+RECENT = 10
 
 
 def _organizations(user) -> list[Organization]:
@@ -53,6 +47,15 @@ def _organizations(user) -> list[Organization]:
     return list(found.values())
 
 
+def _open_dialogues(organization: Organization):
+    return (
+        Dialogue.objects.filter(unit_id=organization.unit_id)
+        .exclude(kind=Dialogue.Kind.RECEPTION)
+        .exclude(status=Dialogue.Status.CONCLUDED)
+        .order_by("tentative_month", "starts_at", "pk")
+    )
+
+
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     """Tệp mẫu: the empty list to fill in Excel."""
@@ -65,77 +68,100 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_file(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    organizations = _organizations(user)
+    """Tải lên: choose the organisation, upload the file; the recent imports of that organisation below."""
+    organizations = _organizations(request.user)
     organization = _chosen_organization(request, organizations)
     context = {"organizations": organizations, "organization": organization, "stage": "upload"}
     if organization is None:
         return render(request, TEMPLATE, context)
-    page = _ImportPage(request, organization, organizations)
-    if request.method == "POST" and "token" in request.POST:
-        return page.commit()
+    dialogues = _open_dialogues(organization)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, dialogues=dialogues)
+    status = 200
     if request.method == "POST":
-        return page.upload()
-    return page.render(ImportUploadForm())
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = actions.upload_import(
+                    organization, data=upload.read(importing.MAX_BYTES + 1), original_name=upload.name,
+                    by=request.user, dialogue=form.cleaned_data["dialogue"],
+                )  # fmt: skip
+            except importing.ImportRefused as error:
+                form.add_error("file", str(error))
+            except ActionError as error:
+                raise PermissionDenied(str(error)) from error
+            else:
+                return redirect("petitions:import_batch", pk=batch.pk)
+        status = 422
+    query = {"to-chuc": organization.pk} if len(organizations) > 1 else {}
+    recent = (
+        PetitionImport.objects.filter(organization=organization)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:RECENT]
+    )
+    context.update(
+        upload_form=form, action=f"{reverse('petitions:import')}?{urlencode(query)}".rstrip("?"), recent=recent
+    )
+    return render(request, TEMPLATE, context, status=status)
 
 
-def _forget_old_uploads() -> None:
-    """Uploaded lists hold personal data: delete those whose token has expired (never imported, or abandoned)."""
-    try:
-        _, files = default_storage.listdir("imports")
-    except (FileNotFoundError, NotImplementedError):
-        return
-    cutoff = timezone.now() - dt.timedelta(seconds=TOKEN_MAX_AGE)
-    for file in files:
-        name = f"imports/{file}"
-        try:
-            if default_storage.get_modified_time(name) < cutoff:
-                default_storage.delete(name)
-        except (FileNotFoundError, NotImplementedError):
-            continue
+@login_required
+def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One uploaded list: preview and column choice, confirmation, progress, report (by its status)."""
+    organizations = _organizations(request.user)
+    batch = (
+        PetitionImport.objects.select_related("organization", "dialogue", "created_by")
+        .filter(pk=pk, organization__in=[o.pk for o in organizations])
+        .first()
+    )
+    if batch is None:
+        raise Http404("import")
+    page = _BatchPage(request, batch, organizations)
+    if batch.status == PetitionImport.Status.PREVIEWED:
+        if request.method == "POST" and "header_line" in request.POST:
+            return page.choose_columns()
+        if request.method == "POST":
+            return page.commit()
+        return page.preview()
+    if batch.status in (PetitionImport.Status.QUEUED, PetitionImport.Status.RUNNING):
+        return page.progress()
+    return page.report()
 
 
-class _ImportPage:
-    def __init__(self, request: HttpRequest, organization: Organization, organizations: list[Organization]):
-        self.request, self.organization, self.organizations = request, organization, organizations
-        self.unit = Unit.objects.get(pk=organization.unit_id)
-        self.villages = list(
-            Organization.objects.filter(unit_id=self.unit.pk, kind=Organization.Kind.VILLAGE, is_active=True)
-        )
-        query = {"to-chuc": organization.pk} if len(organizations) > 1 else {}
-        self.action = f"{reverse('petitions:import')}?{urlencode(query)}".rstrip("?")
+class _BatchPage:
+    def __init__(self, request: HttpRequest, batch: PetitionImport, organizations: list[Organization]):
+        self.request, self.batch, self.organizations = request, batch, organizations
+        self.url = reverse("petitions:import_batch", args=[batch.pk])
+        query = {"to-chuc": batch.organization_id} if len(organizations) > 1 else {}
+        self.upload_url = f"{reverse('petitions:import')}?{urlencode(query)}".rstrip("?")
 
-    def render(self, upload_form=None, *, stage="upload", status=200, **extra) -> HttpResponse:
+    def render(self, stage: str, status: int = 200, template: str = TEMPLATE, **extra) -> HttpResponse:
         context = {
-            "organizations": self.organizations,
-            "organization": self.organization,
-            "stage": stage,
-            "upload_form": upload_form or ImportUploadForm(),
-            "action": self.action,
-            "max_rows": importing.MAX_ROWS,
-            **extra,
-        }
-        return render(self.request, TEMPLATE, context, status=status)
+            "organizations": self.organizations, "organization": self.batch.organization, "batch": self.batch,
+            "stage": stage, "url": self.url, "action": self.upload_url, "max_rows": importing.MAX_ROWS, **extra,
+        }  # fmt: skip
+        return render(self.request, template, context, status=status)
 
-    # ------------------------------------------------------------ upload → preview
+    # ------------------------------------------------------------ preview, columns, confirmation
 
-    def upload(self) -> HttpResponse:
-        form = ImportUploadForm(self.request.POST, self.request.FILES)
-        if not form.is_valid():
-            return self.render(form, status=422)
-        data = form.cleaned_data["file"].read(importing.MAX_BYTES + 1)
+    def _layout(self) -> importing.Layout:
+        with self.batch.file.open("rb") as stored:
+            return importing.layout(stored.read())
+
+    def _columns_form(self, data=None) -> ImportColumnsForm:
+        return ImportColumnsForm(
+            data, found=self._layout(), chosen=self.batch.columns, header_line=self.batch.header_line
+        )
+
+    def preview(self, commit_form=None, columns_form=None, status=200) -> HttpResponse:
         try:
-            parsed = importing.parse(data, self.villages)
-        except importing.ImportRefused as error:
-            form.add_error("file", str(error))
-            return self.render(form, status=422)
-        _forget_old_uploads()
-        extension = ".xlsx" if data.startswith(b"PK") else ".xls" if data.startswith(b"\xd0\xcf") else ".csv"
-        name = default_storage.save(f"imports/{secrets.token_hex(16)}{extension}", ContentFile(data))
-        token = signing.dumps({"f": name, "o": self.organization.pk, "u": self.request.user.pk}, salt=TOKEN_SALT)
-        return self.preview(parsed, ImportCommitForm(initial={"token": token}))
-
-    def preview(self, parsed: importing.Parsed, commit_form: ImportCommitForm, status=200) -> HttpResponse:
+            columns_form = columns_form or self._columns_form()
+            if not self.batch.columns:
+                return self.render("columns", status=status, columns_form=columns_form)
+            parsed = actions.parse_import(self.batch)
+        except (importing.ImportRefused, FileNotFoundError, OSError) as error:
+            return self.render(
+                "gone", status=410, page_error=str(error) if isinstance(error, importing.ImportRefused) else ""
+            )
         problems = [r for r in parsed.rows if r.errors or r.warnings]
         shown = problems[:PREVIEW_ROWS]
         if len(shown) < PREVIEW_ROWS:
@@ -143,75 +169,61 @@ class _ImportPage:
             shown += [r for r in parsed.rows if r.line not in seen][: PREVIEW_ROWS - len(shown)]
             shown.sort(key=lambda r: r.line)
         return self.render(
-            stage="preview", status=status, parsed=parsed, shown=shown, commit_form=commit_form,
-            valid_count=len(parsed.valid), invalid_count=len(parsed.invalid), warning_count=len(problems),
-            all_shown=len(shown) == len(parsed.rows),
+            "preview", status=status, parsed=parsed, shown=shown, commit_form=commit_form or ImportCommitForm(),
+            columns_form=columns_form, valid_count=len(parsed.valid), invalid_count=len(parsed.invalid),
+            warning_count=len(problems), all_shown=len(shown) == len(parsed.rows),
+            inline_rows=actions.IMPORT_INLINE_ROWS,
         )  # fmt: skip
 
-    # ------------------------------------------------------------ preview → saved
+    def choose_columns(self) -> HttpResponse:
+        form = self._columns_form(self.request.POST)
+        if form.is_valid():
+            try:
+                actions.choose_import_columns(
+                    self.batch,
+                    columns=form.columns(),
+                    header_line=form.cleaned_data["header_line"],
+                    by=self.request.user,
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    form.add_error(None if field == "__all__" else field, messages)
+            except ActionError as error:
+                raise PermissionDenied(str(error)) from error
+            else:
+                return redirect(self.url)
+        if not self.batch.columns:
+            return self.render("columns", status=422, columns_form=form)
+        return self.preview(columns_form=form, status=422)
 
     def commit(self) -> HttpResponse:
         form = ImportCommitForm(self.request.POST)
-        name = self._file_of(form)
+        form.is_valid()
         try:
-            with default_storage.open(name, "rb") as stored:
-                data = stored.read()
-        except (FileNotFoundError, OSError):
-            return self._gone()
-        try:
-            parsed = importing.parse(data, self.villages)
-        except importing.ImportRefused as error:  # the same bytes were accepted a moment ago; refuse all the same
-            return self.render(page_error=str(error), status=422)
-        valid, invalid = parsed.valid, parsed.invalid
-        message = ""
-        if not valid:
-            message = "Không có dòng hợp lệ nào để nhập. Xin sửa tệp rồi tải lên lại."
-        elif invalid and not form.cleaned_data.get("skip_errors"):
-            message = (
-                f"Có {len(invalid)} dòng lỗi. Chọn “bỏ qua các dòng lỗi” để chỉ nhập {len(valid)} dòng hợp lệ, "
-                "hoặc sửa tệp rồi tải lên lại."
+            actions.start_import(
+                self.batch, skip_errors=form.cleaned_data.get("skip_errors", False), by=self.request.user
             )
-        if message:
-            form.add_error(None, message)
-            return self.preview(parsed, form, status=422)
-        villages = {v.pk: v for v in self.villages}
-        try:
-            with transaction.atomic():
-                created = [
-                    actions.submit_petition(
-                        self.unit,
-                        channel=Petition.Channel.ORG_BATCH,
-                        organization=self.organization,
-                        village=villages.get(row.village_id),
-                        by=self.request.user,
-                        **row.submission(),
-                    )  # fmt: skip
-                    for row in valid
-                ]
-                transaction.on_commit(lambda: default_storage.delete(name))
-        except ActionError as error:
-            raise PermissionDenied(str(error)) from error
-        except ValidationError as error:  # checked above; should the rules differ, nothing at all is saved
-            form.add_error(None, "Chưa nhập ý kiến nào: " + "; ".join(error.messages))
-            return self.preview(parsed, form, status=422)
-        return self.render(
-            stage="report", created=list(zip(valid, created, strict=True)), skipped=invalid, source=parsed.source
-        )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return self.preview(commit_form=form, status=422)
+        except importing.ImportRefused as error:
+            return self.render("gone", status=410, page_error=str(error))
+        except ActionError:
+            pass  # submitted twice: the record's page shows what became of the first submission
+        return redirect(self.url)
 
-    def _file_of(self, form: ImportCommitForm) -> str:
-        """The stored file named by a valid token of this user for this organisation; anything else is a 404."""
-        if not form.is_valid():
-            raise Http404("token")
-        try:
-            payload = signing.loads(form.cleaned_data["token"], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-        except signing.BadSignature as error:
-            raise Http404("token") from error
-        name = str(payload.get("f", ""))
-        if payload.get("o") != self.organization.pk or payload.get("u") != self.request.user.pk:
-            raise Http404("token")
-        if not name.startswith("imports/") or ".." in name:
-            raise Http404("token")
-        return name
+    # ------------------------------------------------------------ progress and report
 
-    def _gone(self) -> HttpResponse:
-        return self.render(page_error="Tệp này đã được nhập hoặc đã hết hạn. Xin tải tệp lên lại.", status=410)
+    def progress(self) -> HttpResponse:
+        if self.request.htmx:
+            return self.render("progress", template=f"{TEMPLATE}#progress")
+        return self.render("progress")
+
+    def report(self) -> HttpResponse:
+        if self.request.htmx:  # the progress poll ends: load the whole page with the report
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = self.url
+            return response
+        petitions = self.batch.petitions.order_by("pk").only("pk", "code", "content", "imported_in")
+        page = Paginator(petitions, REPORT_PAGE).get_page(self.request.GET.get("trang"))
+        return self.render("report", page=page)

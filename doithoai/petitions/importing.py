@@ -9,13 +9,14 @@ conservatively. Nothing here saves anything: `parse` returns rows with their err
 import csv
 import dataclasses
 import io
-import re
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
+from doithoai.lib import legacy_text
 from doithoai.lib.contact import normalise_phone
+from doithoai.lib.legacy_text import looks_tcvn3, repair_tcvn3  # noqa: F401  (kept here for older callers)
 from doithoai.lib.text import fold, nfc, nfc_line
 from doithoai.lib.uploads import MAX_BYTES, check_upload
 
@@ -85,50 +86,6 @@ class Parsed:
     @property
     def invalid(self) -> list[Row]:
         return [r for r in self.rows if not r.ok]
-
-
-# ---------------------------------------------------------------- TCVN3 (ABC fonts: .VnTime …)
-
-# Text typed with a TCVN3 font arrives as Latin-1 look-alikes ("Hµ Néi" for "Hà Nội"). Byte → letter.
-_TCVN3 = {
-    "¸": "á", "µ": "à", "¶": "ả", "·": "ã", "¹": "ạ",
-    "¨": "ă", "¾": "ắ", "»": "ằ", "¼": "ẳ", "½": "ẵ", "Æ": "ặ",
-    "©": "â", "Ê": "ấ", "Ç": "ầ", "È": "ẩ", "É": "ẫ", "Ë": "ậ",
-    "®": "đ",
-    "Ð": "é", "Ì": "è", "Î": "ẻ", "Ï": "ẽ", "Ñ": "ẹ",
-    "ª": "ê", "Õ": "ế", "Ò": "ề", "Ó": "ể", "Ô": "ễ", "Ö": "ệ",
-    "Ý": "í", "×": "ì", "Ø": "ỉ", "Ü": "ĩ", "Þ": "ị",
-    "ã": "ó", "ß": "ò", "á": "ỏ", "â": "õ", "ä": "ọ",
-    "«": "ô", "è": "ố", "å": "ồ", "æ": "ổ", "ç": "ỗ", "é": "ộ",
-    "¬": "ơ", "í": "ớ", "ê": "ờ", "ë": "ở", "ì": "ỡ", "î": "ợ",
-    "ó": "ú", "ï": "ù", "ñ": "ủ", "ò": "ũ", "ô": "ụ",
-    "\u00ad": "ư", "ø": "ứ", "õ": "ừ", "ö": "ử", "÷": "ữ", "ù": "ự",
-    "ý": "ý", "ú": "ỳ", "û": "ỷ", "ü": "ỹ", "þ": "ỵ",
-    "¡": "Ă", "¢": "Â", "§": "Đ", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư",
-}  # fmt: skip
-_TCVN3_TABLE = str.maketrans(_TCVN3)
-# Latin-1 letters that also occur in ordinary Vietnamese Unicode text: their presence alone proves nothing.
-_VIETNAMESE_LATIN1 = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
-_TCVN3_MARKERS = set(_TCVN3) - _VIETNAMESE_LATIN1
-
-
-_MARKER_CLASS = "[" + re.escape("".join(sorted(_TCVN3_MARKERS))) + "]"
-# A TCVN3 letter sits inside a word ("Hµ Néi"); a lone "½" or "·" between spaces is just a symbol.
-_MARKER_IN_WORD = re.compile(f"[A-Za-z]{_MARKER_CLASS}|{_MARKER_CLASS}[A-Za-z]")
-
-
-def looks_tcvn3(text: str) -> bool:
-    """Characters typical of TCVN3 inside words, and no letter of Unicode Vietnamese beyond Latin-1 (ă, đ, ơ, ư,
-    ạ …): ordinary Unicode text is never touched."""
-    if not _MARKER_IN_WORD.search(text):
-        return False
-    return not any("\u0100" <= ch <= "\u1eff" for ch in text)
-
-
-def repair_tcvn3(text: str) -> tuple[str, bool]:
-    if text and looks_tcvn3(text):
-        return text.translate(_TCVN3_TABLE), True
-    return text, False
 
 
 # ---------------------------------------------------------------- reading the file
@@ -223,25 +180,48 @@ def _read_sheet(sheet) -> _Table:
 
 
 def _read_xls(data: bytes) -> _Table:
+    """An old Excel 97–2003 workbook, read by xlrd: values only (a formula cell gives its cached result, which
+    xlrd cannot tell from a typed value), dates as dd/mm/YYYY; the first sheet holding opinions, as for XLSX."""
+    import xlrd  # imported here: only this path needs it
+
     try:
-        import xlrd
-    except ImportError:
+        book = xlrd.open_workbook(file_contents=data)
+        sheets = sorted(book.sheets(), key=lambda ws: fold(ws.name) == "huong dan")
+    except Exception as error:  # xlrd raises XLRDError, CompDocError, struct and index errors … on a damaged file
         raise ImportRefused(
-            "Tệp Excel cũ (.xls) chưa đọc được. Xin lưu lại tệp dưới dạng .xlsx "
-            "(trong Excel: Tệp → Lưu thành → Sổ làm việc Excel) rồi tải lên lại."
-        ) from None
-    try:
-        sheet = xlrd.open_workbook(file_contents=data).sheet_by_index(0)
-    except Exception as error:
-        raise ImportRefused("Không mở được tệp .xls; xin lưu lại tệp dưới dạng .xlsx.") from error
-    rows = []
-    for index in range(sheet.nrows):
-        texts = [_cell_text(v) for v in sheet.row_values(index)[:MAX_COLUMNS]]
-        if any(t.strip() for t in texts):
-            rows.append((index + 1, texts))
-            if len(rows) > MAX_ROWS + HEADER_SCAN:
-                raise _too_many()
-    return _Table(rows, "Excel 97–2003 (XLS)")
+            "Không mở được tệp Excel cũ (.xls): tệp bị hỏng. Xin mở lại bằng Excel và lưu dưới dạng .xlsx."
+        ) from error
+    first = None
+    for sheet in sheets:
+        rows = []
+        for index in range(sheet.nrows):
+            texts = [_xls_text(cell, book.datemode) for cell in sheet.row(index)[:MAX_COLUMNS]]
+            if any(t.strip() for t in texts):
+                rows.append((index + 1, texts))
+                if len(rows) > MAX_ROWS + HEADER_SCAN:
+                    raise _too_many()
+        table = _Table(rows, f"Excel 97–2003 (XLS), trang “{nfc_line(sheet.name)}”")
+        if first is None:
+            first = table
+        if _find_header(rows) is not None:
+            return table
+    return first or _Table([], "Excel 97–2003 (XLS)")
+
+
+def _xls_text(cell, datemode: int) -> str:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:  # stored as a number of days; the cell's format says it is a date
+        try:
+            moment = xlrd.xldate_as_datetime(cell.value, datemode)
+        except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+            return _cell_text(cell.value)
+        return moment.strftime("%H:%M") if cell.value < 1 else _cell_text(moment)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return _cell_text(bool(cell.value))
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "")
+    return _cell_text(cell.value)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -325,18 +305,62 @@ def _find_header(rows) -> int | None:
 # ---------------------------------------------------------------- checking rows
 
 
-def parse(data: bytes, villages=()) -> Parsed:
-    """Read and check a file; villages are the unit's Organization objects of kind village."""
+@dataclasses.dataclass
+class Layout:
+    """What the column-mapping form needs: the header row found (or not), the columns recognised in it, and the
+    first rows of the file, so the user can say which column holds what."""
+
+    header_line: int | None  # the file's line of the header row; None when no row names a content column
+    columns: dict[str, int]  # field → 0-based column index
+    width: int  # number of columns in use
+    sample: list[tuple[int, list[str]]]  # the first rows as read (line, cells)
+    source: str
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (as Excel names columns)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def layout(data: bytes) -> Layout:
+    """Read a file and find its header row; ImportRefused only when the file cannot be read at all."""
     table = read_table(data)
+    if not table.rows:
+        raise ImportRefused("Tệp không có dòng nào có chữ.")
     header = _find_header(table.rows)
+    sample = table.rows[:8]
+    width = max(len(cells) for _, cells in table.rows[: HEADER_SCAN + 50])
     if header is None:
-        raise ImportRefused(
-            "Không tìm thấy cột “Nội dung ý kiến, kiến nghị” trong các dòng đầu của tệp. "
-            "Xin dùng tệp mẫu, hoặc đặt tên cột nội dung có chữ “Nội dung”."
-        )
-    header_line, header_cells = table.rows[header]
-    columns = _header_columns(header_cells)
-    data_rows = table.rows[header + 1 :]
+        return Layout(None, {}, width, sample, table.source)
+    line, cells = table.rows[header]
+    return Layout(line, _header_columns(cells), width, sample, table.source)
+
+
+def parse(data: bytes, villages=(), columns: dict[str, int] | None = None, header_line: int | None = None) -> Parsed:
+    """Read and check a file; villages are the unit's Organization objects of kind village.
+
+    Without `columns` the header row is looked for by its names; with them (chosen by the user for another
+    layout), `header_line` is the file's line of the header row (0: no header, every row is data).
+    """
+    table = read_table(data)
+    if columns is None:
+        header = _find_header(table.rows)
+        if header is None:
+            raise ImportRefused(
+                "Không tìm thấy cột “Nội dung ý kiến, kiến nghị” trong các dòng đầu của tệp. "
+                "Xin dùng tệp mẫu, hoặc chọn cột nội dung trong bảng chọn cột."
+            )
+        columns = _header_columns(table.rows[header][1])
+        data_rows = table.rows[header + 1 :]
+    else:
+        if "content" not in columns:
+            raise ImportRefused("Xin chọn cột chứa nội dung ý kiến.")
+        data_rows = [(line, cells) for line, cells in table.rows if line > (header_line or 0)]
     if len(data_rows) > MAX_ROWS:
         raise _too_many()
     by_fold = {}
@@ -355,12 +379,12 @@ def parse(data: bytes, villages=()) -> Parsed:
 def _check_row(line, cells, columns, formulas, villages) -> Row | None:
     row = Row(line=line)
     raw = {}
-    repaired = []
+    repaired: dict[str, list[str]] = {}  # encoding → the columns converted from it
     for column, index in columns.items():
         value = cells[index] if index < len(cells) else ""
-        value, fixed = repair_tcvn3(value)
-        if fixed:
-            repaired.append(COLUMN_LABELS[column])
+        value, encoding = legacy_text.repair(value)
+        if encoding:
+            repaired.setdefault(encoding, []).append(COLUMN_LABELS[column])
         if (line, index) in formulas:
             row.warnings.append(
                 f"Ô “{COLUMN_LABELS[column]}” là công thức Excel: đã giữ nguyên dạng chữ, không tính toán."
@@ -368,8 +392,8 @@ def _check_row(line, cells, columns, formulas, villages) -> Row | None:
         raw[column] = value
     if not any(nfc(v) for v in raw.values()):
         return None  # a row with text only in columns we do not read (e.g. STT alone) is blank to us
-    if repaired:
-        row.warnings.append(f"Đã chuyển mã TCVN3 sang Unicode: {', '.join(repaired)}.")
+    for encoding, labels in repaired.items():
+        row.warnings.append(f"Đã chuyển mã {encoding} sang Unicode: {', '.join(labels)}.")
     row.content = nfc(raw.get("content"))
     if not row.content:
         row.errors.append("Thiếu nội dung ý kiến.")

@@ -1,6 +1,7 @@
 """Petitions (ý kiến, kiến nghị), their topics, assignments, answers and history."""
 
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -163,6 +164,10 @@ class Petition(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
     )
+    imported_in = models.ForeignKey(
+        "PetitionImport", models.SET_NULL, null=True, blank=True, related_name="petitions",
+        verbose_name=_("nhập từ tệp"),
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -566,3 +571,82 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y}: {'làm việc' if self.is_working_day else 'nghỉ'}"
+
+
+def import_path(instance, filename: str) -> str:
+    """Uploaded lists are stored under a random name; the original name is kept on the record only."""
+    return f"imports/{secrets.token_hex(16)}{Path(filename).suffix.lower()[:6]}"
+
+
+class PetitionImport(models.Model):
+    """Nhập từ Excel: one uploaded list of opinions, from preview to the import report.
+
+    The record is the single source of truth for an import: its file (deleted once imported or abandoned, as it
+    holds personal data), the columns chosen, the progress of a background run (kept in the database so any
+    process can show it) and the report. Moving from `previewed` to `queued` is a conditional update, so a list
+    submitted twice is imported once.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Chờ xác nhận")
+        QUEUED = "queued", _("Đang chờ nhập")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Đã nhập")
+        FAILED = "failed", _("Không nhập được")
+        EXPIRED = "expired", _("Đã hủy, hết hạn")
+
+    unit = models.ForeignKey("accounts.Unit", models.PROTECT, related_name="petition_imports", verbose_name=_("đơn vị"))
+    organization = models.ForeignKey(
+        "accounts.Organization", models.PROTECT, related_name="petition_imports", verbose_name=_("tổ chức gửi")
+    )
+    dialogue = models.ForeignKey(
+        "plans.Dialogue", models.PROTECT, null=True, blank=True, related_name="petition_imports",
+        verbose_name=_("cho buổi"),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="petition_imports", verbose_name=_("người tải lên")
+    )
+    created_at = models.DateTimeField(_("tải lên lúc"))
+    file = models.FileField(_("tệp"), upload_to=import_path, max_length=200, blank=True)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    source = models.CharField(_("loại tệp"), max_length=200, blank=True)
+    header_line = models.PositiveIntegerField(_("dòng tiêu đề"), null=True, blank=True)
+    columns = models.JSONField(_("cột đã chọn"), default=dict, blank=True)  # field → 0-based column index
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.PREVIEWED)
+    skip_errors = models.BooleanField(_("bỏ qua dòng lỗi"), default=False)
+    rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
+    rows_valid = models.PositiveIntegerField(_("số dòng hợp lệ"), default=0)
+    rows_done = models.PositiveIntegerField(_("đã lưu"), default=0)
+    skipped = models.JSONField(_("dòng bỏ qua"), default=list, blank=True)  # [{"line": 7, "errors": [...]}]
+    error = models.TextField(_("lỗi"), blank=True)
+    started_at = models.DateTimeField(_("bắt đầu nhập lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập từ tệp")
+        verbose_name_plural = _("các lần nhập từ tệp")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_by", "created_at"]),
+            models.Index(fields=["unit", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["previewed", "queued", "running", "done", "failed", "expired"]),
+                name="petition_import_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, round(100 * self.rows_done / self.rows_valid)) if self.rows_valid else 0
