@@ -217,9 +217,7 @@ def _item_page(request, assignment: Assignment, is_lead: bool, *, bound=None, st
         else:
             forms[name] = form_or_error
     # htmx swaps only the form that was posted; anything else gets the whole page.
-    swap = request.htmx and bound is not None
-    if swap:
-        status = 200  # htmx does not swap an error status: the form with its errors comes back as a 200
+    swap = request.htmx and bound is not None  # an error status 422 is swapped too (htmx-config in base.html)
     template = f"petitions/agency_item.html#{bound[0]}-form" if swap else "petitions/agency_item.html"
     context = {
         "assignment": assignment,

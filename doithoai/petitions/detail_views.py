@@ -8,7 +8,9 @@ works without JavaScript; with htmx a panel swaps itself (hx-target="this"), and
 """
 
 import dataclasses
+import mimetypes
 from collections.abc import Callable
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -316,10 +319,9 @@ def _panel_view(name: str):
                 form.add_error(None, str(error))
             else:
                 return _done(request, pk, panel.done)
-        if request.htmx:
-            # htmx swaps only 2xx answers (htmx 2 default), so the panel with its errors comes back as 200.
+        if request.htmx:  # the panel with its errors (base.html's htmx-config swaps a 422)
             context = {**page.context(bound={name: form}), "panel_name": name}
-            return render(request, f"{TEMPLATE}#panel", context)
+            return render(request, f"{TEMPLATE}#panel", context, status=422)
         return render(request, TEMPLATE, page.context(bound={name: form}), status=422)
 
     view.__name__ = f"{name}_panel"
@@ -367,16 +369,33 @@ def identity(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond_page(request, petition, identity=shown)
 
 
-@login_required
-def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    """A petition's attachment, for those who may open the petition: always a download, never rendered inline."""
-    petition = get_object_or_404(_visible(request.user), pk=pk)
-    item = get_object_or_404(Attachment, petition=petition, pk=attachment_id)
+def _download(field, filename: str, content_type: str) -> FileResponse:
+    """A stored file as a download, never rendered inline, never cached (it may hold personal data)."""
     try:
-        handle = item.file.open("rb")
+        handle = field.open("rb")
     except (FileNotFoundError, ValueError) as error:
         raise Http404("tệp") from error
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """A petition's attachment, for those who may open the petition."""
+    petition = get_object_or_404(_visible(request.user), pk=pk)
+    item = get_object_or_404(Attachment, petition=petition, pk=attachment_id)
+    return _download(item.file, item.original_name, item.content_type)
+
+
+@login_required
+def answer_document(request: HttpRequest, pk: int, answer_id: int) -> FileResponse:
+    """The file of the document carrying an answer (văn bản trả lời), for those who may open the petition
+    (the agencies on it included)."""
+    petition = get_object_or_404(_visible(request.user), pk=pk)
+    answer = get_object_or_404(Answer, petition=petition, pk=answer_id)
+    if not answer.document_file:
+        raise Http404("tệp")
+    name = f"van-ban-tra-loi-{slugify(answer.document_number) or answer.pk}{Path(answer.document_file.name).suffix.lower()}"
+    return _download(answer.document_file, name, mimetypes.guess_type(name)[0] or "application/octet-stream")

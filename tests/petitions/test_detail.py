@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from doithoai.petitions import actions
@@ -315,7 +316,7 @@ def test_htmx_success_rerenders_the_page_part_and_errors_swap_the_panel(client, 
     client.force_login(w.coordinator)
     response = client.post(url(petition, "khong-thu-ly"), {"decline-reason": ""}, **HTMX)
     html = response.content.decode()
-    assert response.status_code == 200 and html.lstrip().startswith('<form id="thao-tac-decline"')
+    assert response.status_code == 422 and html.lstrip().startswith('<form id="thao-tac-decline"')
     assert "<html" not in html and "Xin điền mục này." in html
     assert_csp_clean(response)
     response = client.post(url(petition, "khong-thu-ly"), {"decline-reason": "Trùng lặp."}, **HTMX)
@@ -413,6 +414,33 @@ def test_foreign_attachment_is_404(client, w):
     assert client.get(url(other, f"tep/{item.pk}")).status_code == 404
     client.force_login(w.culture)
     assert client.get(url(other, f"tep/{item.pk}")).status_code == 404
+
+
+def test_the_answer_document_is_downloaded_by_those_who_see_the_petition(
+    client, w, django_capture_on_commit_callbacks
+):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assignment = w.assigned()
+    with django_capture_on_commit_callbacks(execute=True):  # the file is written once the answer is committed
+        actions.record_answer(assignment.petition, "Xã bố trí kinh phí sửa đường trong quý I năm 2027.",
+                              document_number="88/UBND-KT", document_date=dt.date(2026, 11, 26),
+                              document_file=SimpleUploadedFile("tra loi.pdf", pdf), by=w.economy)  # fmt: skip
+    answer = Answer.objects.get(petition=assignment.petition)
+    link = url(assignment.petition, f"van-ban/{answer.pk}")
+    assert link in page(client, w.coordinator, assignment.petition)
+    for reader in (w.coordinator, w.economy):  # the office, and the agency that wrote it
+        client.force_login(reader)
+        response = client.get(link)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith('attachment; filename="van-ban-tra-loi-88ubnd-kt.pdf"')
+        assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
+        assert b"".join(response.streaming_content) == pdf
+    for outsider in (w.culture, w.other_coordinator):  # another agency; another commune
+        client.force_login(outsider)
+        assert client.get(link).status_code == 404
+    client.force_login(w.coordinator)
+    other = w.classified()
+    assert client.get(url(other, f"van-ban/{answer.pk}")).status_code == 404  # an answer of another petition
 
 
 # ---------------------------------------------------------------- query budget
