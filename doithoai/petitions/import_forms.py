@@ -63,7 +63,8 @@ class ImportColumnsForm(forms.Form):
             for line, cells in found.sample
         ]
         self.fields["header_line"] = forms.TypedChoiceField(
-            label="Dòng tiêu đề", choices=lines, coerce=int, initial=header_line or 0,
+            label="Dòng tiêu đề", choices=lines, coerce=int,
+            initial=header_line if header_line is not None else (found.sample[0][0] if found.sample else 0),
             help_text="Các dòng từ dòng tiêu đề trở lên không được nhập.",
         )  # fmt: skip
 
