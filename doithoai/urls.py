@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("doithoai.portal.urls")),
     path("", include("doithoai.accounts.urls")),
     path("can-bo/", include("doithoai.petitions.urls")),
+    path("can-bo/", include("doithoai.plans.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

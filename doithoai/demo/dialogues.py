@@ -3,13 +3,17 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from doithoai.documents.actions import issue_number, register_for
 from doithoai.documents.models import Document, DocumentRegister
 from doithoai.lib.clock import local_datetime
+from doithoai.plans import announcing
 from doithoai.plans.models import (
     AgendaItem,
     Announcement,
     Dialogue,
+    DialogueEvent,
     DialogueMember,
     Invitation,
     Plan,
@@ -147,7 +151,32 @@ def _dialogue(commune: Commune, plan: Plan, key: str, today: dt.date) -> Dialogu
     _invitations(commune, dialogue, attended=past)
     if announced and announced.date() <= today:
         _announcement(commune, dialogue, announced)
+    _history(commune, dialogue, plan, announced if announced and announced.date() <= today else None)
     return dialogue
+
+
+def _history(commune: Commune, dialogue: Dialogue, plan: Plan, announced: dt.datetime | None) -> None:
+    """The dialogue's history as the office lived it: created with the plan, dated a month ahead, announced,
+    held, concluded."""
+    start = dialogue.starts_at
+    office, centre = commune.users["vanphong"], commune.users["trungtam"]
+    steps = [
+        (local_datetime(plan.issued_on, 15), office, "create", "", "planned", "Tạo từ kế hoạch"),
+        (start - dt.timedelta(days=30), office, "schedule", "planned", "scheduled",
+         f"{timezone.localtime(start):%H:%M %d/%m/%Y}, {dialogue.place}"),
+    ]  # fmt: skip
+    if announced:
+        at = local_datetime(announced.date(), announced.hour, announced.minute)
+        steps.append((at, centre, "announce", "scheduled", "announced", "Đăng đúng hạn"))
+    if dialogue.status == Status.CONCLUDED:
+        before = "announced" if announced else "scheduled"
+        steps.append((dialogue.ends_at, office, "hold", before, "held", ""))
+        steps.append((dialogue.ends_at + dt.timedelta(days=2), commune.users["bithu"], "conclude", "held", "concluded",
+                      "Kết luận của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã"))  # fmt: skip
+    DialogueEvent.objects.bulk_create(
+        DialogueEvent(dialogue=dialogue, at=at, actor=actor, action=action, from_status=old, to_status=new, note=note)
+        for at, actor, action, old, new, note in steps
+    )
 
 
 def _invitations(commune: Commune, dialogue: Dialogue, attended: bool) -> None:
@@ -163,56 +192,33 @@ def _invitations(commune: Commune, dialogue: Dialogue, attended: bool) -> None:
             )
 
 
-def announcement_texts(dialogue: Dialogue) -> tuple[str, str]:
-    """The portal text and the radio script of a dialogue's announcement (plain spoken Vietnamese)."""
-    from django.utils import timezone
-
-    start = timezone.localtime(dialogue.starts_at)
-    when = f"{start:%H} giờ {start:%M} phút, ngày {start:%d/%m/%Y}"
-    portal = (
-        f"Thực hiện Kế hoạch của Ban Thường vụ Đảng ủy xã, {dialogue.title.lower()} được tổ chức vào hồi {when}, "
-        f"tại {dialogue.place}.\n\nThành phần: {dialogue.audience}\n\nNội dung: {dialogue.content}\n\n"
-        "Cách tham gia: đăng ký phát biểu hoặc gửi ý kiến trước trên trang Đối thoại của xã, qua Ủy ban MTTQ và "
-        "các đoàn thể, hoặc điền phiếu tại hội nghị."
-    )
-    radio = (
-        f"Kính thưa bà con Nhân dân! Vào hồi {start:%H} giờ {start:%M} phút, ngày {start.day} tháng {start.month} "
-        f"năm {start.year}, tại {dialogue.place}, Đảng ủy xã tổ chức {dialogue.title.lower()}. Bà con có ý kiến, "
-        "kiến nghị xin gửi qua trưởng thôn, các đoàn thể, hoặc đăng ký phát biểu trực tiếp tại hội nghị. "
-        "Đài Truyền thanh xã xin thông báo để bà con được biết, tham gia."
-    )
-    return portal, radio
-
-
 def _announcement(commune: Commune, dialogue: Dialogue, published: dt.datetime) -> None:
-    portal, radio = announcement_texts(dialogue)
-    schedule = [
-        local_datetime(published.date() + dt.timedelta(days=offset), hour, 0).isoformat()
-        for offset in range(0, 8, 2)
-        for hour in (6, 17)
-    ]
+    """Composed by the same functions as the announcement page, published on the demo's recorded day."""
+    at = local_datetime(published.date(), published.hour, published.minute)
     Announcement.objects.create(
-        dialogue=dialogue, portal_text=portal, radio_script=radio, broadcast_schedule=schedule,
-        published_at=local_datetime(published.date(), published.hour, published.minute),
-        published_by=commune.users["trungtam"],
+        dialogue=dialogue, portal_text=announcing.portal_text(dialogue), radio_script=announcing.radio_script(dialogue),
+        broadcast_schedule=announcing.broadcast_schedule(dialogue, published.date()), published_at=at,
+        published_by=commune.users["trungtam"], last_allowed_on=announcing.last_publication_day(dialogue),
+        is_late=announcing.is_late(dialogue, at),
     )  # fmt: skip
 
 
 def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: dt.date) -> None:
-    orgs = commune.orgs
+    orgs, Purpose = commune.orgs, PlanTask.Purpose
 
-    def task(org_name, section, title, due, dialogue=None, done=None, by="vanphong"):
+    def task(org_name, section, purpose, title, due, dialogue=None, done=None, by="vanphong"):
         finished = done if done is not None else due - dt.timedelta(days=1)
         is_done = finished <= today and org_name != "Chi bộ Trường THCS Tân Yên"
         PlanTask.objects.create(
-            plan=plan, organization=orgs[org_name], section=section, title=title, due_on=due, dialogue=dialogue,
+            plan=plan, organization=orgs[org_name], section=section, purpose=purpose, title=title, due_on=due,
+            dialogue=dialogue,
             done_at=local_datetime(finished, 16) if is_done else None,
             done_by=commune.users.get(by) if is_done else None,
         )  # fmt: skip
 
     spread = "Thông tin, tuyên truyền rộng rãi nội dung Kế hoạch đến cán bộ, đảng viên, đoàn viên, hội viên và Nhân dân"
     for offset, cell in enumerate(o for o in orgs.values() if o.kind == "party_cell"):
-        task(cell.name, "III.1", spread, dt.date(2026, 5, 15), done=dt.date(2026, 5, 5) + dt.timedelta(days=offset))
+        task(cell.name, "III.1", Purpose.PASS_ON, spread, dt.date(2026, 5, 15), done=dt.date(2026, 5, 5) + dt.timedelta(days=offset))
     gather = "Tổng hợp ý kiến, tâm tư, nguyện vọng, kiến nghị của đoàn viên, hội viên, báo cáo Thường trực Đảng ủy (qua Văn phòng Đảng ủy)"
     attend = "Bố trí lãnh đạo tham dự hội nghị và trả lời những vấn đề thuộc chức năng, nhiệm vụ của đơn vị"
     for key in ("june", "october", "q4"):
@@ -220,19 +226,19 @@ def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: 
         day = dialogue.starts_at.date()
         if key != "october":
             for org in (o for o in orgs.values() if o.kind == "mass_org"):
-                task(org.name, "III.2", gather, day - dt.timedelta(days=7), dialogue, by=None)
+                task(org.name, "III.2", Purpose.GATHER, gather, day - dt.timedelta(days=7), dialogue, by=None)
         for name in ("Văn phòng HĐND và UBND", "Phòng Kinh tế", "Phòng Văn hóa - Xã hội"):
-            task(name, "III.2", attend, day, dialogue, done=day, by=None)
-        task("Văn phòng Đảng ủy", "III.3", "Triển khai nội dung, chương trình hội nghị; chuẩn bị giấy mời, tài liệu",
+            task(name, "III.2", Purpose.ATTEND, attend, day, dialogue, done=day, by=None)
+        task("Văn phòng Đảng ủy", "III.3", Purpose.ORGANISE, "Triển khai nội dung, chương trình hội nghị; chuẩn bị giấy mời, tài liệu",
              day - dt.timedelta(days=10), dialogue)
-        task("Văn phòng Đảng ủy", "III.3", "Tổng hợp, phân loại ý kiến, kiến nghị; giao cơ quan, đơn vị liên quan "
+        task("Văn phòng Đảng ủy", "III.3", Purpose.CONSOLIDATE, "Tổng hợp, phân loại ý kiến, kiến nghị; giao cơ quan, đơn vị liên quan "
              "tham mưu giải trình", day + dt.timedelta(days=5), dialogue)
         if dialogue.needs_announcement:
             published = ANNOUNCED[key].date()
-            task("Trung tâm Cung ứng dịch vụ sự nghiệp công", "III.3", "Thông báo trên Cổng thông tin điện tử và Đài "
+            task("Trung tâm Cung ứng dịch vụ sự nghiệp công", "III.3", Purpose.ANNOUNCE, "Thông báo trên Cổng thông tin điện tử và Đài "
                  "truyền thanh xã về nội dung, thời gian, địa điểm hội nghị (trước 07 ngày)",
                  day - dt.timedelta(days=7), dialogue, done=published, by="trungtam")
-    task("Văn phòng Đảng ủy", "III.3", "Báo cáo kết quả thực hiện Kế hoạch năm 2026 với Thường trực Đảng ủy",
+    task("Văn phòng Đảng ủy", "III.3", Purpose.REPORT, "Báo cáo kết quả thực hiện Kế hoạch năm 2026 với Thường trực Đảng ủy",
          dt.date(2026, 12, 25))  # fmt: skip
 
 

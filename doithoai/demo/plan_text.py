@@ -4,6 +4,8 @@ The text is the plan the product implements (shared/seed/ke-hoach-doi-thoai-2026
 number, date or header; the demo gives it its own (marked as demo values).
 """
 
+from doithoai.plans import defaults
+
 TITLE = (
     "Kế hoạch tiếp xúc, đối thoại trực tiếp của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã "
     "với Nhân dân năm 2026"
@@ -55,24 +57,10 @@ SCHEDULE = """\
 - Tổ chức tiếp xúc đối thoại trực tiếp với đại diện cán bộ, đoàn viên, hội viên của Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội và Nhân dân (dự kiến thực hiện trong tháng 6/2026).
 - Tổ chức tiếp xúc đối thoại trực tiếp với đại diện các công ty, doanh nghiệp trên địa bàn xã (dự kiến trong tháng 10 năm 2026)."""
 
-PLACE = "Phòng họp tầng 3 - Nhà Hội thảo xã"
+PLACE = defaults.PLACE
 
-# Section II.4: the five steps of every dialogue, with who carries each out.
-AGENDA = [
-    (
-        "Tuyên bố lý do, giới thiệu đại biểu, thành phần tham dự, nội dung, chương trình, nội quy của buổi tiếp xúc; "
-        "giới thiệu chủ tọa, thư ký và thông báo phân công bộ phận tiếp nhận, tổng hợp ý kiến và đăng ký phát biểu.",
-        "Đại diện lãnh đạo Văn phòng Đảng ủy",
-    ),
-    ("Thông báo nội dung, phương pháp tiếp xúc đối thoại.", "Đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã"),
-    ("Các đại biểu phát biểu ý kiến theo sự điều hành của chủ trì hội nghị.", "Các đại biểu"),
-    (
-        "Trả lời trực tiếp hoặc phân công đại diện lãnh đạo cơ quan, đơn vị trả lời về những ý kiến, kiến nghị của "
-        "đại biểu nêu ra theo chức năng, nhiệm vụ, thẩm quyền giải quyết.",
-        "Chủ trì hội nghị; lãnh đạo các cơ quan, đơn vị",
-    ),
-    ("Chủ trì kết luận.", "Đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã"),
-]
+# Section II.4: the five steps of every dialogue, with who carries each out (the product's default programme).
+AGENDA = defaults.AGENDA
 
 PROCEEDINGS = """\
 Đại diện lãnh đạo Văn phòng Đảng ủy tuyên bố lý do giới thiệu đại biểu, thành phần tham dự, nội dung, chương trình, nội quy của buổi tiếp xúc; giới thiệu chủ tọa, thư ký và thông báo phân công bộ phận tiếp nhận, tổng hợp ý kiến và đăng ký phát biểu.

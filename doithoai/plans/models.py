@@ -198,6 +198,16 @@ class DialogueMember(models.Model):
 class PlanTask(models.Model):
     """A task of section III of a plan (nhiệm vụ tổ chức thực hiện) for one organisation."""
 
+    class Purpose(models.TextChoices):
+        OTHER = "", _("Khác")
+        PASS_ON = "pass_on", _("Quán triệt, phổ biến kế hoạch")
+        GATHER = "gather", _("Tổng hợp ý kiến của hội viên, báo cáo trước hội nghị")
+        ATTEND = "attend", _("Dự hội nghị, trả lời ý kiến")
+        ORGANISE = "organise", _("Chuẩn bị nội dung, chương trình, giấy mời")
+        ANNOUNCE = "announce", _("Thông báo trên Cổng thông tin và Đài truyền thanh")
+        CONSOLIDATE = "consolidate", _("Tổng hợp, phân loại, giao xử lý ý kiến")
+        REPORT = "report", _("Báo cáo kết quả")
+
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="tasks", verbose_name=_("kế hoạch"))
     organization = models.ForeignKey(
         "accounts.Organization", models.PROTECT, related_name="plan_tasks", verbose_name=_("cơ quan, tổ chức")
@@ -206,6 +216,7 @@ class PlanTask(models.Model):
         Dialogue, models.CASCADE, null=True, blank=True, related_name="tasks", verbose_name=_("buổi")
     )
     section = models.CharField(_("mục"), max_length=20, blank=True)  # "III.1"
+    purpose = models.CharField(_("loại nhiệm vụ"), max_length=16, choices=Purpose, blank=True, default="")
     title = models.CharField(_("nhiệm vụ"), max_length=300)
     description = models.TextField(_("mô tả"), blank=True)
     due_on = models.DateField(_("hạn"), null=True, blank=True)
@@ -218,7 +229,11 @@ class PlanTask(models.Model):
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ tổ chức thực hiện")
         ordering = ["plan", "due_on", "section", "id"]
-        indexes = [models.Index(fields=["plan", "organization"]), models.Index(fields=["plan", "due_on"])]
+        indexes = [
+            models.Index(fields=["plan", "organization"]),
+            models.Index(fields=["plan", "due_on"]),
+            models.Index(fields=["dialogue", "purpose"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.title}"
@@ -241,6 +256,10 @@ class Announcement(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người đăng")
     )
+    # Kept as evidence at publication: the last allowed day then in force, and whether the publication was late.
+    last_allowed_on = models.DateField(_("hạn đăng chậm nhất"), null=True, blank=True)
+    is_late = models.BooleanField(_("đăng muộn"), default=False)
+    late_reason = models.TextField(_("lý do đăng muộn"), blank=True)
     created_at = models.DateTimeField(_("soạn lúc"), auto_now_add=True)
 
     class Meta:
@@ -270,6 +289,8 @@ class Invitation(models.Model):
         "accounts.Person", models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("người")
     )
     reply = models.CharField(_("trả lời"), max_length=16, choices=Reply, default=Reply.PENDING)
+    replied_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     attended = models.BooleanField(_("có mặt"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
@@ -314,6 +335,7 @@ class SpeakerRequest(models.Model):
         "petitions.Topic", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("lĩnh vực")
     )
     summary = models.TextField(_("tóm tắt nội dung"))
+    as_business = models.BooleanField(_("thay mặt doanh nghiệp"), default=False)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.REQUESTED)
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
     slip_code = models.CharField(_("mã phiếu in sẵn"), max_length=20, null=True, blank=True, unique=True)
@@ -336,3 +358,52 @@ class SpeakerRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.summary[:50]}"
+
+
+class DialogueEvent(models.Model):
+    """The history of a dialogue (nhật ký buổi): every action on it, who did it, when, from which status to which.
+    Append-only: written by plans.actions in the same transaction as the change."""
+
+    dialogue = models.ForeignKey(Dialogue, models.CASCADE, related_name="events", verbose_name=_("buổi"))
+    at = models.DateTimeField(_("lúc"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người làm")
+    )
+    action = models.CharField(_("thao tác"), max_length=32)
+    from_status = models.CharField(_("từ trạng thái"), max_length=16, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=16, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký buổi")
+        verbose_name_plural = _("nhật ký buổi")
+        ordering = ["dialogue", "at", "id"]
+        indexes = [models.Index(fields=["dialogue", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dialogue}: {self.action} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class PrintedSlip(models.Model):
+    """A pre-printed slip (phiếu đăng ký phát biểu / phiếu ghi ý kiến) with its code, for people without a phone.
+    The code is printed before the dialogue; what is written on the slip is typed in later under that code."""
+
+    class Kind(models.TextChoices):
+        SPEAKER = "speaker", _("Phiếu đăng ký phát biểu")
+        OPINION = "opinion", _("Phiếu ghi ý kiến")
+
+    dialogue = models.ForeignKey(Dialogue, models.CASCADE, related_name="slips", verbose_name=_("buổi"))
+    kind = models.CharField(_("loại phiếu"), max_length=16, choices=Kind)
+    code = models.CharField(_("mã phiếu"), max_length=20, unique=True)
+    printed_at = models.DateTimeField(_("in lúc"))
+    used_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phiếu in sẵn")
+        verbose_name_plural = _("phiếu in sẵn")
+        ordering = ["dialogue", "kind", "code"]
+        indexes = [models.Index(fields=["dialogue", "kind"])]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=["speaker", "opinion"]), name="slip_kind_valid")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from doithoai.portal import answers, views
+from doithoai.portal import answers, dialogues, views
 
 app_name = "portal"
 urlpatterns = [
+    *dialogues.urlpatterns,  # the public pages of dialogues: list, registration to speak, feeds
     path("", views.home, name="home"),
     path("xa/<slug:slug>/", views.commune_home, name="commune_home"),
     path("doi-thoai/<int:pk>/", views.dialogue_detail, name="dialogue_detail"),
