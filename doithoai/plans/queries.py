@@ -83,8 +83,6 @@ def first_publication(dialogue: Dialogue):
 
 def last_announcement_day(dialogue: Dialogue) -> dt.date | None:
     """The last allowed day to publish the announcement: 7 calendar days before the start (inclusive)."""
-    if not dialogue.starts_at or not dialogue.needs_announcement:
-        return None
-    from django.utils import timezone
+    from doithoai.plans.announcing import last_publication_day
 
-    return timezone.localdate(dialogue.starts_at) - dt.timedelta(days=7)
+    return last_publication_day(dialogue)
