@@ -96,6 +96,15 @@ class Panel:
     run: Callable  # (petition, cleaned_data, user) -> None; calls exactly one action
     done: str  # the success message
     when: Callable = lambda page: True
+    # How the panel looks (the one `panel` partial of petitions/detail.html frames them all):
+    title: str = ""  # its heading; none for the summary, which sits inside the "Nội dung" box
+    button: str = ""
+    secondary: bool = False  # a quieter button, for the ways out of the usual course
+    multipart: bool = False  # the form uploads a file
+
+    @property
+    def url_name(self) -> str:
+        return f"petitions:{self.name}"
 
 
 def _pending_extension_of(petition: Petition) -> ExtensionRequest:
@@ -116,49 +125,59 @@ PANELS = {
     for p in (
         Panel("summary", "petition.edit_summary", None, f.SummaryForm,
               lambda p, d, u: actions.edit_public_summary(p, d["public_summary"], by=u),
-              "Đã lưu tóm tắt công khai.", _no_confidential),
+              "Đã lưu tóm tắt công khai.", _no_confidential, button="Lưu tóm tắt"),
         Panel("classify", "petition.classify", (S.RECEIVED, S.CLASSIFIED), f.ClassifyForm,
               lambda p, d, u: actions.classify(p, topic=d["topic"], kind=d["kind"], jurisdiction=d["jurisdiction"],
                                                by=u),
-              "Đã phân loại ý kiến."),
+              "Đã phân loại ý kiến.", title="Phân loại", button="Lưu phân loại"),
         Panel("merge", "petition.merge", (S.RECEIVED, S.CLASSIFIED), f.MergeForm,
               lambda p, d, u: actions.merge(p, d["target"], by=u),
               "Đã gộp ý kiến vào ý kiến cùng nội dung.",
-              lambda page: _no_confidential(page) and not page.children),
+              lambda page: _no_confidential(page) and not page.children,
+              title="Gộp vào ý kiến cùng nội dung", button="Gộp ý kiến", secondary=True),
         Panel("decline", "petition.decline", (S.RECEIVED, S.CLASSIFIED), f.DeclineForm,
-              lambda p, d, u: actions.decline(p, d["reason"], by=u), "Đã ghi không thụ lý."),
+              lambda p, d, u: actions.decline(p, d["reason"], by=u), "Đã ghi không thụ lý.",
+              title="Không thụ lý", button="Ghi không thụ lý", secondary=True),
         Panel("legal", "petition.legal_track", (S.RECEIVED, S.CLASSIFIED), f.LegalTrackForm,
               lambda p, d, u: actions.send_to_legal_track(p, body=d["body"], document=d["document"], by=u),
-              "Đã chuyển xử lý theo quy định.", lambda page: not _no_confidential(page)),
+              "Đã chuyển xử lý theo quy định.", lambda page: not _no_confidential(page),
+              title="Chuyển xử lý theo quy định", button="Chuyển xử lý"),
         Panel("assign", "petition.assign", (S.CLASSIFIED, S.ASSIGNED), f.AssignForm,
               lambda p, d, u: actions.assign(p, d["lead"], coordinating=d["coordinating"], deadline=d["deadline"],
                                              instructions=d["instructions"], by=u),
-              "Đã giao xử lý."),
+              "Đã giao xử lý.", title="Giao xử lý", button="Giao xử lý"),  # "Giao lại xử lý" once assigned
         Panel("forward", "petition.forward", (S.CLASSIFIED, S.ASSIGNED), f.ForwardForm,
               lambda p, d, u: actions.forward(p, d["authority"], outgoing_number=d["outgoing_number"],
                                               outgoing_date=d["outgoing_date"], deadline=d["deadline"], by=u),
-              "Đã chuyển cấp có thẩm quyền."),
+              "Đã chuyển cấp có thẩm quyền.", title="Chuyển cấp có thẩm quyền", button="Chuyển cấp trên",
+              secondary=True),
         Panel("higher_answer", "petition.record_answer", (S.FORWARDED,), f.HigherAnswerForm,
               lambda p, d, u: actions.record_answer(p, d["text"], document_number=d["document_number"],
                                                     document_date=d["document_date"],
                                                     document_file=d["document_file"], by=u),
-              "Đã ghi trả lời của cấp trên; trả lời chờ duyệt.", lambda page: page.assignment is not None),
+              "Đã ghi trả lời của cấp trên; trả lời chờ duyệt.", lambda page: page.assignment is not None,
+              title="Ghi trả lời của cấp trên", button="Ghi trả lời", multipart=True),
         Panel("dialogue_answer", "petition.answer_at_dialogue", (S.RECEIVED, S.CLASSIFIED), f.DialogueAnswerForm,
               lambda p, d, u: actions.answer_at_dialogue(p, d["text"], organization=d["organization"], by=u),
               "Đã ghi trả lời tại hội nghị.",
-              lambda page: page.petition.dialogue_id is not None and _no_confidential(page)),
+              lambda page: page.petition.dialogue_id is not None and _no_confidential(page),
+              title="Trả lời tại hội nghị", button="Ghi trả lời"),
         Panel("approve", "petition.approve", (S.ANSWER_PENDING,), f.ApproveForm,
               lambda p, d, u: actions.approve_answer(p, public_text=d["public_text"], by=u),
-              "Đã duyệt nội dung trả lời.", lambda page: page.answer is not None),
+              "Đã duyệt nội dung trả lời.", lambda page: page.answer is not None,
+              title="Duyệt trả lời", button="Duyệt"),
         Panel("publish", "petition.publish", (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), f.PublishForm,
               lambda p, d, u: actions.publish(p, by=u), "Đã công khai kết quả trả lời.",
-              lambda page: _no_confidential(page) and page.answer is not None and page.answer.approved_at is not None),
+              lambda page: _no_confidential(page) and page.answer is not None and page.answer.approved_at is not None,
+              title="Công khai", button="Công khai"),
         Panel("close", "petition.close", (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), f.CloseForm,
-              lambda p, d, u: actions.close(p, d["reason"], by=u), "Đã kết thúc xử lý ý kiến."),
+              lambda p, d, u: actions.close(p, d["reason"], by=u), "Đã kết thúc xử lý ý kiến.",
+              title="Kết thúc không công khai", button="Kết thúc", secondary=True),
         Panel("extension", "petition.decide_extension", (S.ASSIGNED, S.FORWARDED), f.ExtensionDecisionForm,
               lambda p, d, u: actions.decide_extension(_pending_extension_of(p), grant=d["decision"] == "grant",
                                                        note=d["note"], by=u),
-              "Đã quyết định về đề nghị gia hạn.", lambda page: page.pending_extension is not None),
+              "Đã quyết định về đề nghị gia hạn.", lambda page: page.pending_extension is not None,
+              title="Đề nghị gia hạn", button="Ghi quyết định"),
     )
 }  # fmt: skip
 
@@ -275,6 +294,7 @@ class _Page:
         return {
             "petition": p,
             "page": self,
+            "panels": PANELS,
             "panel_forms": forms,
             "public_label": PUBLIC_STATUS_LABELS.get(shown.status, shown.get_status_display()),
             "overdue": bool(p.deadline and p.status in AWAITING_ANSWER and p.deadline < clock.today()),

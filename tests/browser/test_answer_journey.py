@@ -175,8 +175,11 @@ def test_an_opinion_is_answered_published_rated_and_reopened(live_server, page_a
     expect(approve).to_contain_text(ANSWER)
     expect(approve.get_by_label("Nội dung trả lời công khai")).to_have_value(ANSWER)
     expect(chair_detail.locator(".detail-answer")).to_contain_text(
-        f"Số {DOCUMENT_NUMBER} ngày {today:%d/%m/%Y} (có tệp)"
+        f"Số {DOCUMENT_NUMBER} ngày {today:%d/%m/%Y} — tải tệp văn bản"
     )
+    with chair.expect_download() as download:  # the chair reads the document the agency attached
+        chair_detail.get_by_role("link", name="tải tệp văn bản").click()
+    assert download.value.suggested_filename.endswith(".pdf")
     approve.get_by_role("button", name="Duyệt").click()
     expect(chair_detail).to_contain_text("Đã duyệt nội dung trả lời.")
     expect(chair_detail.locator(".detail-status .badge")).to_have_text("Đã trả lời")
