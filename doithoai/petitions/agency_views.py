@@ -8,7 +8,6 @@ place. Never the submitter's identity: only the content, the public summary and 
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -16,15 +15,15 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization
 from doithoai.lib import clock
+from doithoai.lib.responses import after_post
 from doithoai.lib.uploads import MAX_BYTES
 from doithoai.petitions import actions
 from doithoai.petitions.actions import ActionError
@@ -248,8 +247,7 @@ def _history(petition) -> list[HistoryEntry]:
 
 
 def _done(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return after_post(request, url, message)
 
 
 def _lead_assignment(request: HttpRequest, pk: int) -> Assignment:

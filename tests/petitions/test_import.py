@@ -375,7 +375,7 @@ def test_10000_rows_are_imported_in_the_background_with_a_progress_bar(
     assert done.status_code == 204 and done["HX-Redirect"] == url
     with django_assert_max_num_queries(12):
         report = client.get(url, {"trang": 100})
-    assert "Trang 100 / 100" in report.content.decode() and "Ý kiến số 10000" in report.content.decode()
+    assert "Trang 100/100" in report.content.decode() and "Ý kiến số 10000" in report.content.decode()
     print(f"\n10.000 dòng: xem trước {preview_seconds:.1f} s, nhập nền {import_seconds:.1f} s")
 
 
