@@ -30,6 +30,10 @@ def navigation(request) -> dict:
     supervisor = any(r.role == permissions.Role.ORG_REP and r.organization_id and r.organization.is_supervisor for r in roles)
     if codes & set(permissions.UNIT_STAFF) or supervisor:
         items.append(("Ý kiến, kiến nghị", reverse("petitions:inbox")))
+    if codes & {permissions.Role.COORDINATOR, permissions.Role.PUBLISHER}:
+        items.append(("Thông báo", reverse("plans:announcement_list")))
+    if codes & {permissions.Role.COORDINATOR, permissions.Role.CHAIR}:
+        items.append(("Tiếp công dân", reverse("plans:reception")))
     if permissions.Role.AGENCY in codes:
         items.append(("Việc được giao", reverse("petitions:agency_inbox")))
     if permissions.Role.ORG_REP in codes:

@@ -58,6 +58,22 @@ def units_with_role(user, *roles: str) -> list[int]:
     return sorted({r.unit_id for r in roles_of(user) if r.role in roles})
 
 
+def chosen_unit(user, roles, choice: str = "") -> Unit:
+    """The unit a staff page works on: among those where the user holds one of `roles`, the chosen one (the
+    page's ?don-vi=<id>), else the first by name. PermissionDenied without any such role; Http404 for a choice
+    that is not among them."""
+    from django.http import Http404
+
+    units = {r.unit_id: r.unit for r in roles_of(user) if r.role in roles}
+    if not units:
+        raise PermissionDenied("unit")
+    if choice:
+        if not (choice.isascii() and choice.isdigit() and int(choice) in units):
+            raise Http404("don-vi")
+        return units[int(choice)]
+    return sorted(units.values(), key=lambda u: u.name)[0]
+
+
 def is_staff_user(user) -> bool:
     """Anyone with a role, or with a seat at a dialogue, uses the staff pages."""
     return bool(roles_of(user)) or (_active(user) and user.dialogue_roles.exists())

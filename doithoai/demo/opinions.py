@@ -383,6 +383,7 @@ def _speakers(ctx: Context, created: dict[str, Petition], records: list[dict]) -
                 on_behalf_of=petition.submitter_organization_name, organization=petition.submitter_organization,
                 topic=petition.topic, summary=petition.public_summary or petition.content[:200],
                 status=SpeakerRequest.Status.SPOKE, position=position, petition=petition,
+                as_business=bool(petition.submitter_organization and petition.submitter_organization.kind == "business"),
             )  # fmt: skip
         last = dialogue.speaker_requests.aggregate(m=Max("position"))["m"] or 0
         for offset, name in enumerate(("Nguyễn Văn Khải", "Trần Thị Liên"), start=1):

@@ -224,6 +224,8 @@ def create_dialogue(
         errors.setdefault("plan", []).append("Không thuộc đơn vị này.")
     if tentative_month is None:
         errors.setdefault("tentative_month", []).append("Xin chọn tháng dự kiến.")
+    if chair_post is not None and chair_post.unit_id != unit.pk:
+        errors.setdefault("chair_post", []).append("Không thuộc đơn vị này.")
     if errors:
         raise ValidationError(errors)
     dialogue = Dialogue.objects.create(
@@ -255,7 +257,7 @@ def schedule_dialogue(
         errors.setdefault("chair_post", []).append("Không thuộc đơn vị này.")
     if errors:
         raise ValidationError(errors)
-    moved = dialogue.starts_at != starts_at
+    moved = (dialogue.starts_at, dialogue.ends_at, dialogue.place) != (starts_at, ends_at, place)
     dialogue.starts_at, dialogue.ends_at, dialogue.place = starts_at, ends_at, place
     if chair_post is not None:
         dialogue.chair_post = chair_post
@@ -347,7 +349,7 @@ def compose_announcement(
     )
     draft.portal_text = portal or announcing.portal_text(dialogue, base_url)
     draft.radio_script = radio or announcing.radio_script(dialogue)
-    draft.broadcast_schedule = announcing.broadcast_schedule(dialogue, clock.today())
+    draft.broadcast_schedule = announcing.broadcast_schedule(dialogue, clock.today(), after=clock.now())
     draft.save()
     return draft
 
@@ -383,6 +385,17 @@ def publish_announcement(announcement: Announcement, *, by, late_reason: str = "
     return announcement
 
 
+@transaction.atomic
+def announce(
+    dialogue: Dialogue, *, by, portal_text: str | None = None, radio_script: str | None = None,
+    late_reason: str = "", base_url: str = "",
+) -> Announcement:
+    """Đăng thông báo as one step: the texts as edited (composed from the dialogue when not given) are saved and
+    published at once; a refusal (late without a reason …) keeps neither."""
+    draft = compose_announcement(dialogue, by=by, base_url=base_url, portal_text=portal_text, radio_script=radio_script)
+    return publish_announcement(draft, by=by, late_reason=late_reason)
+
+
 # ------------------------------------------------------------------ invitations (giấy mời)
 
 
@@ -391,6 +404,10 @@ def invite(dialogue: Dialogue, *, organizations=(), persons=(), by) -> list[Invi
     """Mời: organisations and persons invited to the dialogue (an invitee already invited is left as it is)."""
     dialogue = _locked(dialogue)
     _require(by, "dialogue.edit", dialogue)
+    if dialogue.status not in (St.PLANNED, St.SCHEDULED, St.ANNOUNCED):
+        raise ActionError("Buổi đã diễn ra: không gửi giấy mời nữa.")
+    organizations = list({o.pk: o for o in organizations}.values())  # the same invitee twice: one invitation
+    persons = list({p.pk: p for p in persons}.values())
     for org in organizations:
         if org.unit_id != dialogue.unit_id:
             raise ValidationError({"organizations": [f"{org.name} không thuộc đơn vị này."]})
@@ -454,6 +471,8 @@ def new_slip_code() -> str:
 def print_slips(dialogue: Dialogue, *, kind: str, count: int, by) -> list[PrintedSlip]:
     """In phiếu: codes for slips printed before the dialogue (speaker or opinion slips), each usable once."""
     _require(by, "dialogue.edit", dialogue)
+    if dialogue.status == St.CONCLUDED:
+        raise ActionError("Buổi đã kết thúc: không in phiếu nữa.")
     if kind not in PrintedSlip.Kind.values:
         raise ValidationError({"kind": ["Loại phiếu không hợp lệ."]})
     if not 1 <= count <= 500:
@@ -545,6 +564,19 @@ def accept_speaker(request: SpeakerRequest, *, by) -> SpeakerRequest:
 
 
 @transaction.atomic
+def mark_spoken(request: SpeakerRequest, *, by) -> SpeakerRequest:
+    """Đã phát biểu: an accepted speaker has spoken (at the dialogue, once it has started)."""
+    request = _speaker(request, by)
+    if request.status != SpeakerRequest.Status.ACCEPTED:
+        raise ActionError("Chỉ ghi đã phát biểu cho người đã được nhận phát biểu.")
+    if not request.dialogue.starts_at or request.dialogue.starts_at > clock.now():
+        raise ActionError("Buổi chưa bắt đầu.")
+    request.status = SpeakerRequest.Status.SPOKE
+    request.save(update_fields=["status"])
+    return request
+
+
+@transaction.atomic
 def withdraw_speaker(request: SpeakerRequest, *, by) -> SpeakerRequest:
     """Rút đăng ký: the speaker withdraws (or the office records it)."""
     request = _speaker(request, by)
@@ -559,6 +591,8 @@ def withdraw_speaker(request: SpeakerRequest, *, by) -> SpeakerRequest:
 def move_speaker(request: SpeakerRequest, *, to: int, by) -> list[SpeakerRequest]:
     """Đổi thứ tự: put a request at a position in the queue (1 = first); the others keep their order."""
     request = _speaker(request, by)
+    if request.status == SpeakerRequest.Status.WITHDRAWN:
+        raise ActionError("Đăng ký đã rút: không xếp vào hàng chờ.")
     queue = list(
         SpeakerRequest.objects.select_for_update()
         .filter(dialogue_id=request.dialogue_id)
@@ -598,7 +632,7 @@ def add_reception_day(
     dialogue = Dialogue.objects.create(
         unit=unit, kind=Dialogue.Kind.RECEPTION, title=f"Tiếp công dân định kỳ của đồng chí {who}",
         tentative_month=day.replace(day=1), starts_at=starts_at, ends_at=ends_at, place=place,
-        chair_post=chair_post, status=St.SCHEDULED,
+        chair_post=chair_post,
     )  # fmt: skip
     _event(dialogue, "create", by, to=St.SCHEDULED, note=f"Ngày tiếp công dân {day:%d/%m/%Y}")
     return dialogue

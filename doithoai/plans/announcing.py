@@ -435,9 +435,10 @@ def radio_script(dialogue: Dialogue) -> str:
 # ---------------------------------------------------------------- the broadcast schedule
 
 
-def broadcast_schedule(dialogue: Dialogue, start_day: dt.date) -> list[dict]:
+def broadcast_schedule(dialogue: Dialogue, start_day: dt.date, after: dt.datetime | None = None) -> list[dict]:
     """Radio slots from start_day to the dialogue: morning and afternoon each day before it, and the morning of
-    the day itself (when the dialogue starts after it). JSON-ready for Announcement.broadcast_schedule."""
+    the day itself (when the dialogue starts after it); slots not later than `after` (e.g. now) are left out.
+    JSON-ready for Announcement.broadcast_schedule."""
     start = _local_start(dialogue)
     if start is None or start_day > start.date():
         return []
@@ -445,7 +446,8 @@ def broadcast_schedule(dialogue: Dialogue, start_day: dt.date) -> list[dict]:
     day = start_day
     while day <= start.date():
         for label, hour, minute in (MORNING, AFTERNOON) if day < start.date() else (MORNING,):
-            if clock.local_datetime(day, hour, minute) < start:
+            slot = clock.local_datetime(day, hour, minute)
+            if slot < start and (after is None or slot > after):
                 slots.append({"date": day.isoformat(), "time": f"{hour:02d}:{minute:02d}", "label": label})
         day += dt.timedelta(days=1)
     return slots

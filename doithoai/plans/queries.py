@@ -86,3 +86,26 @@ def last_announcement_day(dialogue: Dialogue) -> dt.date | None:
     from doithoai.plans.announcing import last_publication_day
 
     return last_publication_day(dialogue)
+
+
+def announcement_units(user) -> list[int]:
+    """Units where the user publishes announcements (the service centre) or coordinates."""
+    from doithoai.accounts import permissions
+
+    return permissions.units_with_role(user, permissions.Role.PUBLISHER, permissions.Role.COORDINATOR)
+
+
+def due_announcements(unit_ids, *, within_days: int | None = None) -> QuerySet[Dialogue]:
+    """Dialogues of the units that must still be announced (conference or business, scheduled, not started),
+    soonest first; with `within_days`, only those whose last allowed day is at most that many days away."""
+    from doithoai.plans import announcing
+
+    now = clock.now()
+    qs = Dialogue.objects.filter(
+        unit_id__in=unit_ids, kind__in=announcing.KINDS_WITH_NOTICE, status=Dialogue.Status.SCHEDULED,
+        starts_at__gt=now,
+    )  # fmt: skip
+    if within_days is not None:
+        limit = clock.today() + dt.timedelta(days=within_days + announcing.NOTICE_DAYS + 1)
+        qs = qs.filter(starts_at__lt=clock.local_datetime(limit))
+    return qs.select_related("unit").order_by("starts_at", "pk")

@@ -7,7 +7,6 @@ urlpatterns = [
     *dialogues.urlpatterns,  # the public pages of dialogues: list, registration to speak, feeds
     path("", views.home, name="home"),
     path("xa/<slug:slug>/", views.commune_home, name="commune_home"),
-    path("doi-thoai/<int:pk>/", views.dialogue_detail, name="dialogue_detail"),
     path("gui-y-kien/", views.submit, name="submit"),
     path("xa/<slug:slug>/gui-y-kien/", views.commune_submit, name="commune_submit"),
     path("tra-loi/", answers.answers, name="answers"),

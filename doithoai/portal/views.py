@@ -6,7 +6,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from doithoai.petitions import queries as petition_queries
 from doithoai.petitions.models import Petition
 from doithoai.petitions.notices import status_url
 from doithoai.plans import queries as plan_queries
-from doithoai.plans.models import AgendaItem, Dialogue, DialogueMember, Plan, PlanTask
+from doithoai.plans.models import Dialogue, DialogueMember, Plan, PlanTask
 from doithoai.portal.forms import FeedbackForm, LookupForm, PetitionForm
 
 
@@ -60,21 +59,6 @@ def _commune_page(request: HttpRequest, unit: Unit) -> HttpResponse:
             "today": today,
             "lookup_form": LookupForm(),
         },
-    )
-
-
-def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dialogue = get_object_or_404(
-        Dialogue.objects.select_related("unit", "plan__document__register", "chair_post__person").prefetch_related(
-            Prefetch("agenda", queryset=AgendaItem.objects.order_by("position"))
-        ),
-        pk=pk,
-        unit__level=Unit.Level.COMMUNE,
-    )
-    return render(
-        request,
-        "portal/dialogue_detail.html",
-        {"dialogue": dialogue, "unit": dialogue.unit, "last_day": plan_queries.last_announcement_day(dialogue)},
     )
 
 
@@ -119,8 +103,23 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "province_rows": _province_rows(province_units) if province_units else [],
         "last_days": {d.pk: plan_queries.last_announcement_day(d) for d in coming},
         "seats": seats,
+        "announce_due": _announce_due(user, today),
     }
     return render(request, "portal/staff_home.html", context)
+
+
+def _announce_due(user, today: dt.date) -> list[Dialogue]:
+    """For a coordinator or publisher: dialogues whose announcement is due within 7 days or overdue (one query)."""
+    from doithoai.plans.queries import announcement_units, due_announcements
+
+    units = announcement_units(user)
+    if not units:
+        return []
+    due = list(due_announcements(units, within_days=7)[:20])
+    for d in due:
+        d.last_day = plan_queries.last_announcement_day(d)
+        d.days_left = (d.last_day - today).days
+    return due
 
 
 def _province_rows(unit_ids: list[int]) -> list[dict]:
@@ -145,7 +144,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             plan.replacement = plan.superseded_by
         except Plan.DoesNotExist:
             plan.replacement = None
-    return render(request, "portal/plan_list.html", {"plans": plans})
+    may_issue = bool(permissions.units_with_role(request.user, permissions.Role.COORDINATOR))
+    return render(request, "portal/plan_list.html", {"plans": plans, "may_issue": may_issue})
 
 
 @login_required
