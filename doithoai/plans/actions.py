@@ -326,6 +326,24 @@ def mark_held(dialogue: Dialogue, *, by) -> Dialogue:
     return dialogue
 
 
+@transaction.atomic
+def conclude_dialogue(dialogue: Dialogue, *, conclusion: str, by, minutes: str | None = None) -> Dialogue:
+    """Kết luận: the chair's conclusion (and the minutes, when given) recorded after the dialogue was held."""
+    dialogue = _locked(dialogue)
+    _require(by, "dialogue.conclude", dialogue)
+    if dialogue.status != St.HELD:
+        raise ActionError("Chỉ ghi kết luận cho buổi đã tổ chức.")
+    errors: dict[str, list[str]] = {}
+    dialogue.conclusion = _text(conclusion, "conclusion", errors, required=True)
+    if minutes is not None:
+        dialogue.minutes = _text(minutes, "minutes", errors)
+    if errors:
+        raise ValidationError(errors)
+    dialogue.save(update_fields=["conclusion", "minutes"])
+    _event(dialogue, "conclude", by, to=St.CONCLUDED)
+    return dialogue
+
+
 # ------------------------------------------------------------------ announcement (thông báo)
 
 

@@ -239,6 +239,19 @@ class AttendanceForm(forms.Form):
 # ---------------------------------------------------------------- announcement
 
 
+class ConclusionForm(forms.Form):
+    """Kết luận của chủ trì, and the minutes (biên bản) of the dialogue."""
+
+    conclusion = _text_field("Kết luận của chủ trì", MAX_TEXT, rows=8, required_message="Xin ghi nội dung kết luận.")
+    minutes = _text_field("Biên bản (tóm tắt diễn biến)", MAX_TEXT, required=False, rows=8)
+
+    def clean_conclusion(self) -> str:
+        return nfc(self.cleaned_data["conclusion"])
+
+    def clean_minutes(self) -> str:
+        return nfc(self.cleaned_data["minutes"])
+
+
 class AnnouncementForm(forms.Form):
     """Soạn và đăng thông báo: the two texts (pre-filled, editable) and, when late, the reason."""
 

@@ -90,6 +90,7 @@ class _Page:
         self.can_edit = permissions.can(user, "dialogue.edit", dialogue)
         self.can_console = permissions.can(user, "dialogue.console", dialogue)
         self.can_announce = permissions.can(user, "dialogue.announce", dialogue)
+        self.can_conclude = permissions.can(user, "dialogue.conclude", dialogue)
         self.members = list(DialogueMember.objects.filter(dialogue=dialogue).select_related("user__person"))
         self.agenda = list(AgendaItem.objects.filter(dialogue=dialogue).order_by("position"))
         self.invitations = list(
@@ -111,6 +112,8 @@ class _Page:
             )  # fmt: skip
         if self.can_console:
             forms["attendance"] = f.AttendanceForm(invitations=self.invitations)
+        if self.can_conclude:
+            forms["conclude"] = f.ConclusionForm(initial={"conclusion": d.conclusion, "minutes": d.minutes})
         forms.update(bound or {})
         return forms
 
@@ -182,8 +185,8 @@ def dialogue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # The panel (partial `<panel>-panel` of the page, and the anchor it redirects to) that shows each form.
-PANEL_OF = {"invite": "invitations"}
-ANCHOR_OF = {"invite": "giay-moi"}
+PANEL_OF = {"invite": "invitations", "conclude": "held"}
+ANCHOR_OF = {"invite": "giay-moi", "conclude": "held"}
 
 
 def _post_view(name: str, permission: str, handle):
@@ -297,12 +300,25 @@ def _held(request, dialogue):
     return None, "Đã ghi buổi đã tổ chức."
 
 
+def _conclude(request, dialogue):
+    form = f.ConclusionForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        call = lambda: actions.conclude_dialogue(  # noqa: E731
+            dialogue, conclusion=d["conclusion"], minutes=d["minutes"], by=request.user
+        )
+        if _run(form, call):
+            return form, "Đã ghi kết luận; buổi đã kết thúc."
+    return form, None
+
+
 dialogue_schedule = _post_view("schedule", "dialogue.edit", _schedule)
 dialogue_members = _post_view("members", "dialogue.edit", _members)
 dialogue_agenda = _post_view("agenda", "dialogue.edit", _agenda)
 dialogue_invite = _post_view("invite", "dialogue.edit", _invite)
 dialogue_attendance = _post_view("attendance", "dialogue.console", _attendance)
 dialogue_held = _post_view("held", "dialogue.edit", _held)
+dialogue_conclude = _post_view("conclude", "dialogue.conclude", _conclude)
 
 
 @login_required
@@ -503,6 +519,7 @@ urlpatterns = [
     path("buoi/<int:pk>/diem-danh/", dialogue_attendance, name="dialogue_attendance"),
     path("buoi/<int:pk>/diem-danh/in/", attendance_sheet, name="dialogue_attendance_sheet"),
     path("buoi/<int:pk>/da-to-chuc/", dialogue_held, name="dialogue_held"),
+    path("buoi/<int:pk>/ket-luan/", dialogue_conclude, name="dialogue_conclude"),
     path("buoi/<int:pk>/thong-bao/", announcement, name="announcement"),
     path("buoi/<int:pk>/thong-bao/luu/", announcement_save, name="announcement_save"),
     path("buoi/<int:pk>/thong-bao/dang/", announcement_publish, name="announcement_publish"),

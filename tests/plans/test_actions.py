@@ -1058,3 +1058,20 @@ def _mark_spoken_during_the_dialogue(w, a, b):
     assert actions.mark_spoken(a, by=w.receiver).status == Sp.SPOKE
     with pytest.raises(ActionError):
         actions.mark_spoken(a, by=w.receiver)
+
+
+def test_conclude_only_a_held_dialogue_with_a_conclusion(w):
+    start = local_datetime(dt.date(2026, 12, 18), 8)
+    actions.schedule_dialogue(w.dialogue, starts_at=start, ends_at=None, place="Hội trường", by=w.coordinator)
+    with pytest.raises(ActionError, match="đã tổ chức"):
+        actions.conclude_dialogue(w.dialogue, conclusion="Kết luận.", by=w.chair)
+    with time_machine.travel(start + dt.timedelta(hours=3), tick=False):
+        actions.mark_held(w.dialogue, by=w.coordinator)
+        with pytest.raises(ValidationError) as excinfo:
+            actions.conclude_dialogue(w.dialogue, conclusion="   ", by=w.chair)
+        assert errors_of(excinfo)["conclusion"] == ["Xin điền mục này."]
+        with pytest.raises(ActionError, match=NO_RIGHT):
+            actions.conclude_dialogue(w.dialogue, conclusion="Kết luận.", by=w.agency)
+        done = actions.conclude_dialogue(w.dialogue, conclusion="Ke\u0302\u0301t lua\u0323\u0302n.", by=w.chair)
+    assert (done.status, done.conclusion) == (St.CONCLUDED, "Kết luận.")
+    assert events(done)[-1].to_status == St.CONCLUDED

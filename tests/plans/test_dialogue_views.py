@@ -339,6 +339,39 @@ def test_mark_held_before_the_start_is_refused_then_allowed_after(client, w):
     assert w.dialogue.status == "held"
 
 
+def test_the_chair_records_the_conclusion_of_a_held_dialogue(client, w):
+    conclude = url(w.dialogue, "ket-luan/")
+    client.force_login(w.chair)
+    response = client.post(conclude, {"conclusion": "Kết luận."})
+    assert response.status_code == 422 and "Chỉ ghi kết luận cho buổi đã tổ chức." in response.content.decode()
+    with time_machine.travel(local(2026, 12, 18, 11, 30), tick=False):
+        client.force_login(w.coordinator)
+        assert client.post(url(w.dialogue, "da-to-chuc/")).status_code == 302
+        client.force_login(w.chair)
+        page = client.get(url(w.dialogue)).content.decode()
+        assert "Ghi kết luận" in page
+        empty = client.post(conclude, {"conclusion": "  ", "minutes": "Biên bản giữ lại."}, **HX)
+        html = empty.content.decode()
+        assert empty.status_code == 422 and "Xin ghi nội dung kết luận." in html and "Biên bản giữ lại." in html
+        client.force_login(w.agency)
+        assert client.post(conclude, {"conclusion": "Không được."}).status_code == 403
+        client.force_login(w.chair)
+        text = "Giao Phòng Kinh tế khảo sát, báo cáo trước ngày 15/01/2027."
+        assert client.post(conclude, {"conclusion": text, "minutes": "Có 120 đại biểu."}).status_code == 302
+    w.dialogue.refresh_from_db()
+    assert (w.dialogue.status, w.dialogue.conclusion, w.dialogue.minutes) == ("concluded", text, "Có 120 đại biểu.")
+    event = w.dialogue.events.order_by("-at", "-pk").first()
+    assert (event.action, event.from_status, event.to_status, event.actor) == ("conclude", "held", "concluded", w.chair)
+
+
+def test_a_saved_panel_reloads_the_page_it_was_posted_from(client, w):
+    """htmx: a redirect to the same page with an #anchor would load nothing, so the browser is told to reload."""
+    client.force_login(w.coordinator)
+    page = "http://testserver" + url(w.other_dialogue)
+    response = client.post(url(w.other_dialogue, "lich/"), schedule_data(), HTTP_HX_CURRENT_URL=page, **HX)
+    assert response.status_code == 200 and response["HX-Refresh"] == "true" and "HX-Redirect" not in response
+
+
 # ---------------------------------------------------------------- the announcement
 
 
