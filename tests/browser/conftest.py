@@ -63,3 +63,21 @@ def screenshot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page_at, base: str, username: str):
+    """A desktop browser of its own (a new context), logged in through /dang-nhap/ with the demo password."""
+    from doithoai.demo.commune import DEMO_PASSWORD
+
+    page = page_at(DESKTOP)
+    page.goto(base + "/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(base + "/can-bo/")
+    return page
+
+
+def no_unexpected_errors(page):
+    """No console error but the 422 answers of forms refused on purpose."""
+    assert [e for e in page.console_errors if "status of 422" not in e] == [], page.console_errors

@@ -8,11 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from doithoai.demo.commune import DEMO_PASSWORD
 from doithoai.demo.loader import load_demo
 from doithoai.lib import clock
 from doithoai.petitions.models import Answer, Assignment, HistoryEntry, Petition
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, no_unexpected_errors, screenshot
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -29,21 +28,6 @@ ANSWER = (
 DOCUMENT_NUMBER = "88/UBND-KT"
 REASON = "Đến nay đèn vẫn chưa sáng, đề nghị xã kiểm tra lại tiến độ sửa chữa."
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def log_in(page_at, base: str, username: str):
-    """A desktop browser of its own (a new context), logged in through /dang-nhap/."""
-    page = page_at(DESKTOP)
-    page.goto(base + "/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(base + "/can-bo/")
-    return page
-
-
-def no_unexpected_errors(page):
-    assert [e for e in page.console_errors if "status of 422" not in e] == [], page.console_errors
 
 
 def test_an_opinion_is_answered_published_rated_and_reopened(live_server, page_at, tmp_path):

@@ -9,32 +9,17 @@ import time_machine
 from playwright.sync_api import expect
 
 from doithoai.accounts.models import User
-from doithoai.demo.commune import DEMO_PASSWORD
 from doithoai.demo.loader import load_demo
 from doithoai.lib.clock import local_datetime
 from doithoai.plans import actions
 from doithoai.plans.models import Announcement, Dialogue, PlanTask, SpeakerRequest
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, no_unexpected_errors, screenshot
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 NOW = local_datetime(dt.date(2026, 12, 1), 9, 0)  # a Tuesday morning
 LATE_REASON = "Lịch hội nghị được Thường trực Đảng ủy quyết định bổ sung ngày 30/11/2026."
 SUMMARY = "Đề nghị xã sớm cứng hóa đường nội đồng từ Thôn Trung ra khu sản xuất lúa hàng hóa."
-
-
-def log_in(page_at, base: str, username: str):
-    page = page_at(DESKTOP)
-    page.goto(base + "/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(base + "/can-bo/")
-    return page
-
-
-def no_unexpected_errors(page):
-    assert [e for e in page.console_errors if "status of 422" not in e] == [], page.console_errors
 
 
 def schedule(office, base: str, dialogue: Dialogue, day: str, start: str, end: str, place: str) -> None:

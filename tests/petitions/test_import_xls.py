@@ -8,6 +8,7 @@ import pytest
 import xlwt
 
 from doithoai.petitions import importing
+from tests.petitions.test_import import GOOD
 
 HEADER = list(importing.TEMPLATE_HEADERS)
 DATE = xlwt.easyxf(num_format_str="DD/MM/YYYY")
@@ -32,20 +33,6 @@ def xls(rows, header=HEADER, title="Ý kiến", sheets_before=()) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-GOOD = [
-    [
-        1,
-        "Đề nghị nạo vét kênh tưới thôn Trung trước vụ xuân.",
-        "Thân Văn Cường",
-        "0912345678",
-        "Thôn Trung",
-        "kiến nghị",
-    ],
-    [2, "Giá phân bón tăng cao, đề nghị có chính sách hỗ trợ.", "", "", "", "góp ý"],
-    [3, "Khi nào đường liên thôn được sửa?", "Nguyễn Thị Lan", "", "Xóm Mới", "Câu hỏi"],
-]
 
 
 def test_a_good_xls_list_gives_its_rows():
