@@ -6,7 +6,6 @@ URL, is parsed by a form of dialogue_forms and calls one action of plans/actions
 JavaScript; htmx swaps a form in place (its errors answer 422, which base.html's htmx-config swaps).
 """
 
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +22,7 @@ from doithoai.lib.responses import after_post
 from doithoai.petitions.actions import ActionError
 from doithoai.plans import actions, announcing, queries
 from doithoai.plans import dialogue_forms as f
+from doithoai.plans.fields import run_action
 from doithoai.plans.models import AgendaItem, Announcement, Dialogue, DialogueEvent, DialogueMember, Invitation
 
 St = Dialogue.Status
@@ -69,14 +69,6 @@ def _page_url(dialogue: Dialogue, anchor: str = "") -> str:
 
 def _announcement_url(dialogue: Dialogue) -> str:
     return reverse("plans:announcement", args=[dialogue.pk])
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """An action's ValidationError shown on the form's fields (unknown fields: on the form)."""
-    for field, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
-        target = field if field in getattr(form, "fields", {}) else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 # ---------------------------------------------------------------- the dialogue page
@@ -210,16 +202,8 @@ def _post_view(name: str, permission: str, handle):
 
 
 def _run(form, call) -> bool:
-    """Call the action; its errors go onto the form. Whether it succeeded."""
-    try:
-        call()
-    except ValidationError as error:
-        _add_errors(form, error)
-    except ActionError as error:
-        form.add_error(None, str(error))
-    else:
-        return True
-    return False
+    """Call the action; its refusal goes onto the form. Whether it succeeded."""
+    return run_action(form, lambda: [call()]) is not None  # wrapped: some calls return None when they succeed
 
 
 def _schedule(request, dialogue):

@@ -4,10 +4,12 @@ messages, date and time inputs, the choice of a post, and the day–time–place
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from doithoai.accounts.models import Post, Unit
 from doithoai.lib.text import nfc_line
+from doithoai.petitions.actions import ActionError
 
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ; xin nhập theo dạng ngày/tháng/năm.", "required": "Xin chọn ngày."}
 TIME_ERRORS = {"invalid": "Giờ không hợp lệ; xin nhập theo dạng giờ:phút (ví dụ 08:00).", "required": "Xin nhập giờ."}
@@ -19,6 +21,33 @@ CHOICE_ERRORS = {
 }
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh"]
+
+
+# An action names the instants it was given; a form shows them on the fields they were typed in.
+FIELD_OF_ACTION = {"starts_at": "day", "ends_at": "end"}
+
+
+def show_action_errors(form, error: ValidationError) -> None:
+    """An action's ValidationError on the form: each message under its field when the form has that field (an
+    action's starts_at/ends_at under day/end), the others on the form itself."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        field = FIELD_OF_ACTION.get(field, field) if FIELD_OF_ACTION.get(field) in form.fields else field
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def run_action(form, call):
+    """Call an action on behalf of a form; a refusal (ValidationError, ActionError) is shown on the form.
+    The action's result, or None when it was refused."""
+    try:
+        return call()
+    except ValidationError as error:
+        show_action_errors(form, error)
+    except ActionError as error:
+        form.add_error(None, str(error))
+    return None
 
 
 def too_long(limit: int) -> str:
@@ -94,10 +123,3 @@ class DayTimePlaceForm(forms.Form):
             if end and end <= start:
                 self.add_error("end", "Giờ kết thúc phải sau giờ bắt đầu.")
         return data
-
-    def add_action_errors(self, error) -> None:
-        """An action's ValidationError shown on the form's fields (its starts_at/ends_at on day/end)."""
-        mapping = {"starts_at": "day", "ends_at": "end"}
-        for field, messages in error.message_dict.items():
-            field = mapping.get(field, field)
-            self.add_error(field if field in self.fields else None, messages)

@@ -91,10 +91,6 @@ class PlanEditForm(forms.Form):
     def text_fields(self):
         return [self[name] for name, *_ in PLAN_TEXT_FIELDS]
 
-    def add_action_errors(self, error) -> None:
-        """The action's ValidationError, field by field (an unknown key goes on top of the form)."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class PlanCreateForm(PlanEditForm):
@@ -206,9 +202,6 @@ class DialogueAddForm(forms.Form):
             raise forms.ValidationError("Tháng không hợp lệ.")
         return month
 
-    def add_action_errors(self, error) -> None:
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class ReceptionDayForm(DayTimePlaceForm):

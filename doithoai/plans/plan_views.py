@@ -7,7 +7,7 @@ Thin: a plan is found only among those the user may see (anything else is a 404)
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from doithoai.lib import clock
 from doithoai.lib.responses import after_post
 from doithoai.petitions.actions import ActionError
 from doithoai.plans import actions
+from doithoai.plans.fields import run_action
 from doithoai.plans.models import Plan, PlanTask
 from doithoai.plans.plan_forms import DialogueAddForm, PlanCreateForm, PlanEditForm
 
@@ -73,17 +74,12 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanCreateForm(request.POST, unit=unit)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            plan = actions.create_plan(
+        plan = run_action(form, lambda: actions.create_plan(
                 unit, title=data["title"], year=data["year"], issued_on=data["issued_on"],
                 issuing_body=data["issuing_body"], signer_post=data["signer_post"], supersedes=data["supersedes"],
                 by=request.user, **form.texts(),
-            )  # fmt: skip
-        except ValidationError as error:
-            form.add_action_errors(error)
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+            ))  # fmt: skip
+        if plan is not None:
             return _done(request, f"Đã ban hành Kế hoạch số {plan.code}.", _plan_url(plan))
     return _form_page(request, form, unit=unit, status=422)
 
@@ -98,16 +94,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_page(request, PlanEditForm(unit=plan.unit, initial=initial), unit=plan.unit, plan=plan)
     form = PlanEditForm(request.POST, unit=plan.unit)
     if form.is_valid():
-        try:
-            actions.update_plan(
+        done = run_action(form, lambda: actions.update_plan(
                 plan, title=form.cleaned_data["title"], signer_post=form.cleaned_data["signer_post"], by=request.user,
                 **form.texts(),
-            )  # fmt: skip
-        except ValidationError as error:
-            form.add_action_errors(error)
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+            ))  # fmt: skip
+        if done is not None:
             return _done(request, "Đã lưu kế hoạch.", _plan_url(plan))
     return _form_page(request, form, unit=plan.unit, plan=plan, status=422)
 
@@ -146,17 +137,12 @@ def plan_add_dialogue(request: HttpRequest, pk: int) -> HttpResponse:
     form = DialogueAddForm(request.POST, unit=plan.unit, plan=plan)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            dialogue = actions.create_dialogue(
+        dialogue = run_action(form, lambda: actions.create_dialogue(
                 plan.unit, kind=data["kind"], title=data["title"], plan=plan, tentative_month=data["tentative_month"],
                 audience=data["audience"], content=data["content"], place=data["place"], chair_post=data["chair_post"],
                 by=request.user,
-            )  # fmt: skip
-        except ValidationError as error:
-            form.add_action_errors(error)
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+            ))  # fmt: skip
+        if dialogue is not None:
             return _done(request, f"Đã thêm buổi “{dialogue.title}”.", _plan_url(plan) + "#cac-buoi")
     return _dialogue_page(request, plan, form, status=422)
 

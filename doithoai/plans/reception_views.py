@@ -4,7 +4,7 @@ the year month by month, with a warning for a month with fewer than the required
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,9 +17,9 @@ from doithoai.accounts import permissions
 from doithoai.accounts.models import Unit
 from doithoai.lib import clock
 from doithoai.lib.responses import after_post
-from doithoai.petitions.actions import ActionError
 from doithoai.petitions.models import Petition
 from doithoai.plans import actions
+from doithoai.plans.fields import run_action
 from doithoai.plans.models import Dialogue
 from doithoai.plans.plan_forms import ReceptionDayForm
 
@@ -102,16 +102,11 @@ def reception_add(request: HttpRequest) -> HttpResponse:
     form = ReceptionDayForm(request.POST, unit=unit)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            day = actions.add_reception_day(
+        day = run_action(form, lambda: actions.add_reception_day(
                 unit, starts_at=data["starts_at"], ends_at=data["ends_at"], place=data["place"],
                 chair_post=data["chair_post"], by=request.user,
-            )  # fmt: skip
-        except ValidationError as error:
-            form.add_action_errors(error)
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+            ))  # fmt: skip
+        if day is not None:
             local = timezone.localtime(day.starts_at)
             url = reverse("plans:reception") + "?" + urlencode({"nam": local.year}) + f"#thang-{local.month}"
             return after_post(request, url, f"Đã thêm ngày tiếp công dân {local:%d/%m/%Y}.")

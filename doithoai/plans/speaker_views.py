@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Length, Substr
@@ -27,6 +27,7 @@ from doithoai.lib import qr
 from doithoai.lib.responses import after_post
 from doithoai.petitions.actions import ActionError
 from doithoai.plans import actions
+from doithoai.plans.fields import run_action
 from doithoai.plans.models import Dialogue, Invitation, PrintedSlip, SpeakerRequest
 from doithoai.plans.speaker_forms import MoveForm, PrintSlipsForm, SpeakerEntryForm
 
@@ -190,13 +191,8 @@ def speaker_register(request: HttpRequest, pk: int) -> HttpResponse:
     dialogue = _dialogue(request, pk)
     form = SpeakerEntryForm(request.POST, dialogue=dialogue)
     if form.is_valid():
-        try:
-            speaker = actions.register_speaker(dialogue, by=request.user, **form.action_kwargs())
-        except ValidationError as error:
-            _add_errors(form, error)
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        speaker = run_action(form, lambda: actions.register_speaker(dialogue, by=request.user, **form.action_kwargs()))
+        if speaker is not None:
             message = f"Đã ghi đăng ký phát biểu của {speaker.name}" + (
                 f" (phiếu {speaker.slip_code})." if speaker.slip_code else "."
             )
@@ -204,15 +200,6 @@ def speaker_register(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "plans/speaker_queue.html#entry-form", {"dialogue": dialogue, "form": form}, status=422)
     return _queue_page(request, dialogue, form=form, status=422)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """An action's errors, each under its field where the form has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # ---------------------------------------------------------------- printed slips
@@ -241,15 +228,13 @@ def slips(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("dialogue.edit")
         form = PrintSlipsForm(request.POST)
         if form.is_valid():
-            try:
-                printed = actions.print_slips(
+            printed = run_action(
+                form,
+                lambda: actions.print_slips(
                     dialogue, kind=form.cleaned_data["kind"], count=form.cleaned_data["count"], by=request.user
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            except ActionError as error:
-                form.add_error(None, str(error))
-            else:
+                ),
+            )
+            if printed is not None:
                 messages.success(request, f"Đã tạo {len(printed)} mã phiếu. Xin in trang này (khổ A4).")
                 return redirect(_print_url(dialogue, printed[0].printed_at, printed[0].kind))
         status = 422

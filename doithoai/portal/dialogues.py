@@ -23,11 +23,11 @@ from doithoai.accounts.models import Organization, Unit
 from doithoai.api import ratelimit
 from doithoai.lib import clock
 from doithoai.lib.text import nfc, nfc_line
-from doithoai.petitions.actions import ActionError
 from doithoai.petitions.models import Topic
 from doithoai.plans import actions as plan_actions
 from doithoai.plans import queries as plan_queries
 from doithoai.plans.calendar import calendar_bytes
+from doithoai.plans.fields import run_action
 from doithoai.plans.models import AgendaItem, Announcement, Dialogue, SpeakerRequest
 
 FEED_SIZE = 50
@@ -261,13 +261,8 @@ def speaker_register(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, "Có quá nhiều lượt đăng ký từ cùng một địa chỉ trong một phút; xin thử lại sau ít phút.")
         return _speaker_page(request, dialogue, form, None, status=429)
     if form.is_valid():
-        try:
-            speaker = plan_actions.register_speaker(dialogue, **form.action_kwargs())
-        except ValidationError as error:
-            form.add_action_errors(error)
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        speaker = run_action(form, lambda: plan_actions.register_speaker(dialogue, **form.action_kwargs()))
+        if speaker is not None:
             token = signing.dumps(speaker.pk, salt=CONFIRMATION_SALT)
             return redirect(reverse("portal:speaker_done", args=[dialogue.pk]) + f"?t={token}")
     return _speaker_page(request, dialogue, form, None, status=422)
