@@ -54,6 +54,12 @@ def organizations_for(user, *roles: str) -> list[Organization]:
     return [r.organization for r in roles_of(user) if r.role in roles and r.organization_id]
 
 
+def organizations_for_role_in_unit(role: str, unit_id: int) -> list[Organization]:
+    """The organisations whose accounts hold `role` in the unit (e.g. the service centre that publishes)."""
+    ids = RoleAssignment.objects.filter(unit_id=unit_id, role=role, organization__isnull=False).values("organization")
+    return list(Organization.objects.filter(pk__in=ids))
+
+
 def units_with_role(user, *roles: str) -> list[int]:
     return sorted({r.unit_id for r in roles_of(user) if r.role in roles})
 

@@ -9,6 +9,7 @@ from doithoai.documents.actions import issue_number, register_for
 from doithoai.documents.models import Document, DocumentRegister
 from doithoai.lib.clock import local_datetime
 from doithoai.plans import announcing
+from doithoai.plans.actions import SECTION_III
 from doithoai.plans.models import (
     AgendaItem,
     Announcement,
@@ -216,10 +217,10 @@ def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: 
             done_by=commune.users.get(by) if is_done else None,
         )  # fmt: skip
 
-    spread = "Thông tin, tuyên truyền rộng rãi nội dung Kế hoạch đến cán bộ, đảng viên, đoàn viên, hội viên và Nhân dân"
+    spread = SECTION_III[Purpose.PASS_ON]
     for offset, cell in enumerate(o for o in orgs.values() if o.kind == "party_cell"):
         task(cell.name, "III.1", Purpose.PASS_ON, spread, dt.date(2026, 5, 15), done=dt.date(2026, 5, 5) + dt.timedelta(days=offset))
-    gather = "Tổng hợp ý kiến, tâm tư, nguyện vọng, kiến nghị của đoàn viên, hội viên, báo cáo Thường trực Đảng ủy (qua Văn phòng Đảng ủy)"
+    gather = SECTION_III[Purpose.GATHER]
     attend = "Bố trí lãnh đạo tham dự hội nghị và trả lời những vấn đề thuộc chức năng, nhiệm vụ của đơn vị"
     for key in ("june", "october", "q4"):
         dialogue = dialogues[key]
@@ -235,8 +236,7 @@ def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: 
              "tham mưu giải trình", day + dt.timedelta(days=5), dialogue)
         if dialogue.needs_announcement:
             published = ANNOUNCED[key].date()
-            task("Trung tâm Cung ứng dịch vụ sự nghiệp công", "III.3", Purpose.ANNOUNCE, "Thông báo trên Cổng thông tin điện tử và Đài "
-                 "truyền thanh xã về nội dung, thời gian, địa điểm hội nghị (trước 07 ngày)",
+            task("Trung tâm Cung ứng dịch vụ sự nghiệp công", "III.3", Purpose.ANNOUNCE, SECTION_III[Purpose.ANNOUNCE],
                  day - dt.timedelta(days=7), dialogue, done=published, by="trungtam")
     task("Văn phòng Đảng ủy", "III.3", Purpose.REPORT, "Báo cáo kết quả thực hiện Kế hoạch năm 2026 với Thường trực Đảng ủy",
          dt.date(2026, 12, 25))  # fmt: skip

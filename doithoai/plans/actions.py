@@ -176,6 +176,81 @@ def generate_quarterly_dialogues(plan: Plan, *, by) -> list[Dialogue]:
 
 
 @transaction.atomic
+def add_task(
+    plan: Plan,
+    *,
+    organization: Organization,
+    title: str,
+    by,
+    due_on: dt.date | None = None,
+    section: str = "III",
+    purpose: str = "",
+    dialogue: Dialogue | None = None,
+) -> PlanTask:
+    """Giao nhiệm vụ: one task of section III for an organisation of the unit, with its due date."""
+    _require(by, "plan.edit", plan)
+    errors: dict[str, list[str]] = {}
+    title = _text(title, "title", errors, required=True, limit=300, line=True)
+    section = _text(section, "section", errors, limit=20, line=True)
+    if organization.unit_id != plan.unit_id:
+        errors.setdefault("organization", []).append("Không thuộc đơn vị này.")
+    if dialogue is not None and dialogue.unit_id != plan.unit_id:
+        errors.setdefault("dialogue", []).append("Không thuộc đơn vị này.")
+    if purpose not in PlanTask.Purpose.values:
+        errors.setdefault("purpose", []).append("Loại nhiệm vụ không hợp lệ.")
+    if errors:
+        raise ValidationError(errors)
+    return PlanTask.objects.create(
+        plan=plan, organization=organization, title=title, due_on=due_on, section=section, purpose=purpose,
+        dialogue=dialogue,
+    )  # fmt: skip
+
+
+SECTION_III = {
+    PlanTask.Purpose.PASS_ON: "Quán triệt, thông tin, tuyên truyền rộng rãi nội dung Kế hoạch đến cán bộ, đảng viên, "
+    "đoàn viên, hội viên và Nhân dân",
+    PlanTask.Purpose.GATHER: "Tổng hợp ý kiến, tâm tư, nguyện vọng, kiến nghị của đoàn viên, hội viên, báo cáo "
+    "Thường trực Đảng ủy (qua Văn phòng Đảng ủy) trước hội nghị",
+    PlanTask.Purpose.ANNOUNCE: "Thông báo trên Cổng thông tin điện tử và Đài truyền thanh xã về nội dung, thời gian, "
+    "địa điểm hội nghị (trước 07 ngày)",
+}
+
+
+@transaction.atomic
+def create_section_iii_tasks(plan: Plan, *, by) -> list[PlanTask]:
+    """Giao các nhiệm vụ của mục III: what section III asks of the organisations it names by kind — each Party
+    cell passes the plan on (III.1, within two weeks of the plan); before each dated dialogue the MTTQ and the
+    mass organisations gather their members' opinions (a week before), and the service centre (the unit's
+    publishers) announces a conference or business dialogue (7 days before). Tasks already there are kept,
+    never doubled; run again once more dialogues are dated."""
+    _require(by, "plan.edit", plan)
+    orgs = Organization.objects.filter(unit_id=plan.unit_id, is_active=True)
+    cells = [o for o in orgs if o.kind == Organization.Kind.PARTY_CELL]
+    mass = [o for o in orgs if o.kind == Organization.Kind.MASS_ORG]
+    publishers = {o.pk: o for o in permissions.organizations_for_role_in_unit(permissions.Role.PUBLISHER, plan.unit_id)}
+    have = set(plan.tasks.values_list("organization_id", "dialogue_id", "purpose"))
+    wanted = []
+    issued = plan.issued_on or clock.today()
+    for cell in cells:
+        wanted.append((cell, None, PlanTask.Purpose.PASS_ON, "III.1", issued + dt.timedelta(days=14)))
+    for dialogue in plan.dialogues.filter(starts_at__isnull=False).exclude(kind=Dialogue.Kind.RECEPTION):
+        day = timezone.localdate(dialogue.starts_at)
+        if dialogue.kind != Dialogue.Kind.BUSINESS:
+            wanted += [(org, dialogue, PlanTask.Purpose.GATHER, "III.2", day - dt.timedelta(days=7)) for org in mass]
+        if dialogue.needs_announcement:
+            last_day = announcing.last_publication_day(dialogue)
+            wanted += [(org, dialogue, PlanTask.Purpose.ANNOUNCE, "III.3", last_day) for org in publishers.values()]
+    created = [
+        PlanTask(plan=plan, organization=org, dialogue=dialogue, purpose=purpose, section=section, due_on=due,
+                 title=SECTION_III[purpose])
+        for org, dialogue, purpose, section, due in wanted
+        if (org.pk, dialogue.pk if dialogue else None, purpose) not in have
+    ]  # fmt: skip
+    PlanTask.objects.bulk_create(created)
+    return created
+
+
+@transaction.atomic
 def complete_task(task: PlanTask, *, by, done: bool = True) -> PlanTask:
     """Xác nhận hoàn thành nhiệm vụ (or undo it): e.g. a Party cell confirms it passed the plan on (III.1)."""
     _require(by, "plantask.complete", task)

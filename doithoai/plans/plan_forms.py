@@ -17,7 +17,7 @@ from doithoai.plans.fields import (
     posts_of,
     too_long,
 )
-from doithoai.plans.models import Dialogue, Plan
+from doithoai.plans.models import Dialogue, Plan, PlanTask
 
 # (field, label, rows, help) of the plan's texts, in the order of the document.
 PLAN_TEXT_FIELDS = [
@@ -224,3 +224,33 @@ class ReceptionDayForm(DayTimePlaceForm):
                 self.initial.setdefault("chair_post", secretary.pk)
             self.initial.setdefault("start", dt.time(7, 30))
             self.initial.setdefault("end", dt.time(11, 30))
+
+
+class TaskForm(forms.Form):
+    """Giao nhiệm vụ: one task of section III for an organisation of the unit."""
+
+    organization = forms.ModelChoiceField(
+        label="Cơ quan, tổ chức", queryset=Organization.objects.none(), error_messages=CHOICE_ERRORS
+    )
+    title = forms.CharField(
+        label="Nhiệm vụ", max_length=300, widget=forms.TextInput(attrs={"maxlength": 300}),
+        error_messages={"required": "Xin ghi nội dung nhiệm vụ.", "max_length": too_long(300)},
+    )  # fmt: skip
+    section = forms.CharField(label="Mục", max_length=20, initial="III", required=False)
+    purpose = forms.ChoiceField(label="Loại nhiệm vụ", choices=PlanTask.Purpose.choices, required=False)
+    due_on = date_field("Hạn", required=False)
+    dialogue = forms.ModelChoiceField(
+        label="Cho buổi", queryset=Dialogue.objects.none(), required=False, empty_label="— Không gắn với buổi nào —",
+        error_messages=CHOICE_ERRORS,
+    )  # fmt: skip
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(unit_id=plan.unit_id, is_active=True).exclude(
+            kind=Organization.Kind.HIGHER_AUTHORITY
+        )
+        self.fields["dialogue"].queryset = plan.dialogues.exclude(kind=Dialogue.Kind.RECEPTION)
+        self.fields["dialogue"].label_from_instance = lambda d: d.title
+
+    def clean_title(self) -> str:
+        return nfc_line(self.cleaned_data["title"])

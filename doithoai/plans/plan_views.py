@@ -22,7 +22,7 @@ from doithoai.petitions.actions import ActionError
 from doithoai.plans import actions
 from doithoai.plans.fields import run_action
 from doithoai.plans.models import Plan, PlanTask
-from doithoai.plans.plan_forms import DialogueAddForm, PlanCreateForm, PlanEditForm
+from doithoai.plans.plan_forms import DialogueAddForm, PlanCreateForm, PlanEditForm, TaskForm
 
 Role = permissions.Role
 TASK_PAGE_SIZE = 100
@@ -203,7 +203,7 @@ def plan_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     return _tasks_page(request, plan)
 
 
-def _tasks_page(request, plan: Plan, *, error: str = "", status: int = 200) -> HttpResponse:
+def _tasks_page(request, plan: Plan, *, error: str = "", task_form=None, status: int = 200) -> HttpResponse:
     sees_all, own = _tasks_scope(request, plan)
     only_open = request.GET.get("loc") == "chua-xong"
     tasks = PlanTask.objects.filter(plan=plan)
@@ -220,9 +220,12 @@ def _tasks_page(request, plan: Plan, *, error: str = "", status: int = 200) -> H
     for task in page:
         task.is_overdue = task.done_at is None and task.due_on is not None and task.due_on < today
         task.can_mark = is_coordinator or task.organization_id in own
+    may_edit = permissions.can(request.user, "plan.edit", plan)
     context = {
         "plan": plan,
         "page": page,
+        "may_edit": may_edit,
+        "task_form": (task_form or TaskForm(plan=plan)) if may_edit else None,
         "sees_all": sees_all,
         "only_open": only_open,
         "pass_on": _pass_on(plan) if sees_all else None,
@@ -289,6 +292,37 @@ def plan_task_mark(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     return _done(request, message, f"{url}#nhiem-vu-{task.pk}")
 
 
+@require_POST
+@login_required
+def plan_task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Giao nhiệm vụ: the coordinator adds one task of section III."""
+    plan = _editable_plan(request, pk)
+    form = TaskForm(request.POST, plan=plan)
+    if form.is_valid():
+        d = form.cleaned_data
+        task = run_action(
+            form,
+            lambda: actions.add_task(
+                plan, organization=d["organization"], title=d["title"], due_on=d["due_on"],
+                section=d["section"] or "III", purpose=d["purpose"] or "", dialogue=d["dialogue"], by=request.user,
+            ),
+        )  # fmt: skip
+        if task is not None:
+            url = reverse("plans:plan_tasks", args=[plan.pk]) + f"#nhiem-vu-{task.pk}"
+            return _done(request, f"Đã giao nhiệm vụ cho {task.organization.name}.", url)
+    return _tasks_page(request, plan, task_form=form, status=422)
+
+
+@require_POST
+@login_required
+def plan_tasks_standard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Giao các nhiệm vụ của mục III (Party cells, MTTQ and mass organisations, the service centre)."""
+    plan = _editable_plan(request, pk)
+    created = actions.create_section_iii_tasks(plan, by=request.user)
+    message = f"Đã giao {len(created)} nhiệm vụ của mục III." if created else "Các nhiệm vụ của mục III đã được giao đủ."
+    return _done(request, message, reverse("plans:plan_tasks", args=[plan.pk]))
+
+
 urlpatterns = [
     path("ke-hoach/moi/", plan_create, name="plan_create"),
     path("ke-hoach/<int:pk>/sua/", plan_edit, name="plan_edit"),
@@ -297,4 +331,6 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/thao-tac/", plan_actions, name="plan_actions"),
     path("ke-hoach/<int:pk>/nhiem-vu/", plan_tasks, name="plan_tasks"),
     path("ke-hoach/<int:pk>/nhiem-vu/<int:task_pk>/", plan_task_mark, name="plan_task_mark"),
+    path("ke-hoach/<int:pk>/nhiem-vu/them/", plan_task_add, name="plan_task_add"),
+    path("ke-hoach/<int:pk>/nhiem-vu/muc-iii/", plan_tasks_standard, name="plan_tasks_standard"),
 ]

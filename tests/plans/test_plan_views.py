@@ -333,3 +333,69 @@ def test_the_task_page_query_budget_does_not_grow(client, setup, tasks, extra, d
     client.force_login(setup["coordinator"])
     with django_assert_max_num_queries(12):
         assert client.get(reverse("plans:plan_tasks", args=[tasks["plan"].pk])).status_code == 200
+
+
+# ---------------------------------------------------------------- giving the tasks of section III
+
+
+def test_section_iii_tasks_are_given_once_by_kind_of_organisation(client, setup, user_with_role):
+    from doithoai.lib.clock import local_datetime
+    from doithoai.plans.models import Dialogue
+
+    plan = _issue(setup)
+    unit = setup["commune"].unit
+    cells = [OrganizationFactory(unit=unit, name=f"Chi bộ thôn {n}", kind="party_cell") for n in ("Trung", "Hạ")]
+    user_with_role("publisher", unit, setup["commune"].service_centre)
+    conference = actions.create_dialogue(unit, plan=plan, kind="conference", title="Hội nghị đối thoại tháng 12",
+                                         tentative_month=dt.date(2026, 12, 1), by=setup["coordinator"])  # fmt: skip
+    actions.create_dialogue(unit, plan=plan, kind="regular", title="Giao ban chưa có ngày",
+                            tentative_month=dt.date(2026, 12, 1), by=setup["coordinator"])  # fmt: skip
+    actions.schedule_dialogue(conference, starts_at=local_datetime(dt.date(2026, 12, 19), 8), ends_at=None,
+                              place="Hội trường", by=setup["coordinator"])  # fmt: skip
+    client.force_login(setup["coordinator"])
+    url = reverse("plans:plan_tasks_standard", args=[plan.pk])
+    response = client.post(url, follow=True)
+    mass = Organization.objects.filter(unit=unit, kind="mass_org").count()
+    assert f"Đã giao {len(cells) + mass + 1} nhiệm vụ của mục III." in response.content.decode()
+    tasks = plan.tasks.all()
+    assert {t.organization for t in tasks.filter(purpose="pass_on")} == set(cells)
+    assert tasks.filter(purpose="pass_on").first().due_on == dt.date(2026, 5, 8)  # two weeks after 24/04
+    assert tasks.filter(purpose="gather", dialogue=conference).count() == mass
+    assert tasks.filter(purpose="gather").first().due_on == dt.date(2026, 12, 12)
+    (announce,) = tasks.filter(purpose="announce")
+    assert (announce.organization, announce.due_on) == (setup["commune"].service_centre, dt.date(2026, 12, 12))
+    assert not tasks.filter(dialogue__title="Giao ban chưa có ngày").exists()  # no date yet: nothing to time
+    again = client.post(url, follow=True)
+    assert "Các nhiệm vụ của mục III đã được giao đủ." in again.content.decode()
+    assert plan.tasks.count() == len(tasks)
+    client.force_login(setup["org_rep"])
+    assert client.post(url).status_code == 403
+
+
+def test_the_coordinator_gives_one_task_and_bad_input_is_refused(client, setup, tasks):
+    plan = tasks["plan"]
+    add = reverse("plans:plan_task_add", args=[plan.pk])
+    client.force_login(setup["coordinator"])
+    page = client.get(reverse("plans:plan_tasks", args=[plan.pk])).content.decode()
+    assert "Giao các nhiệm vụ của mục III" in page and "Thêm một nhiệm vụ" in page
+    data = {"organization": setup["commune"].economy.pk, "title": "Chuẩn bị báo cáo giải trình về đường nội đồng",
+            "section": "III.2", "purpose": "attend", "due_on": "2026-12-15"}  # fmt: skip
+    for bad, message in (
+        ({"title": ""}, "Xin ghi nội dung nhiệm vụ."),
+        ({"title": "x" * 301}, "Quá dài"),
+        ({"organization": setup["other"].economy.pk}, "Lựa chọn không hợp lệ"),
+        ({"due_on": "31/02/2026"}, "Ngày không hợp lệ"),
+    ):
+        response = client.post(add, {**data, **bad})
+        assert response.status_code == 422 and message in response.content.decode()
+    before = plan.tasks.count()
+    assert client.post(add, data).status_code == 302
+    task = plan.tasks.order_by("-pk").first()
+    assert plan.tasks.count() == before + 1
+    assert (task.organization, task.section, task.purpose, task.due_on) == (
+        setup["commune"].economy, "III.2", "attend", dt.date(2026, 12, 15)
+    )
+    client.force_login(setup["agency"])
+    assert client.post(add, data).status_code == 403
+    client.force_login(setup["foreign"])
+    assert client.post(add, data).status_code == 404
