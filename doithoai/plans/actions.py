@@ -62,7 +62,7 @@ def _event(dialogue: Dialogue, action: str, by, *, to: str | None = None, note: 
 
 
 def _locked(dialogue: Dialogue) -> Dialogue:
-    return Dialogue.objects.select_for_update().select_related("unit", "plan").get(pk=dialogue.pk)
+    return Dialogue.objects.select_for_update(of=("self",)).select_related("unit", "plan").get(pk=dialogue.pk)
 
 
 def _text(value, label: str, errors: dict, *, required=False, limit=MAX_TEXT, line=False) -> str:
@@ -521,7 +521,7 @@ def invite(dialogue: Dialogue, *, organizations=(), persons=(), by) -> list[Invi
 @transaction.atomic
 def record_reply(invitation: Invitation, *, reply: str, by, note: str = "") -> Invitation:
     """Ghi trả lời giấy mời: attending or not (by the invitee's organisation or the office)."""
-    invitation = Invitation.objects.select_for_update().select_related("dialogue").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("dialogue").get(pk=invitation.pk)
     own = invitation.organization_id and invitation.organization_id in {
         o.pk for o in permissions.organizations_for(by, *permissions.Role.values)
     }
@@ -640,7 +640,7 @@ def register_speaker(
 
 
 def _speaker(request: SpeakerRequest, by) -> SpeakerRequest:
-    request = SpeakerRequest.objects.select_for_update().select_related("dialogue").get(pk=request.pk)
+    request = SpeakerRequest.objects.select_for_update(of=("self",)).select_related("dialogue").get(pk=request.pk)
     _require(by, "dialogue.console", request.dialogue)
     return request
 
