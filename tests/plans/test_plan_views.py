@@ -340,7 +340,6 @@ def test_the_task_page_query_budget_does_not_grow(client, setup, tasks, extra, d
 
 def test_section_iii_tasks_are_given_once_by_kind_of_organisation(client, setup, user_with_role):
     from doithoai.lib.clock import local_datetime
-    from doithoai.plans.models import Dialogue
 
     plan = _issue(setup)
     unit = setup["commune"].unit
