@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from doithoai.demo.commune import DEMO_PASSWORD
 from doithoai.demo.loader import load_demo
@@ -42,3 +43,28 @@ def test_coordinator_logs_in_and_sees_the_staff_home(live_server, page_at):
     assert "Phạm Thị Thu Hà" in page.locator("body").inner_text()
     screenshot(page, "staff-home-desktop")
     assert not page.console_errors, page.console_errors
+
+
+def test_on_a_phone_the_staff_menu_folds_behind_one_button(live_server, page_at):
+    load_demo(today=dt.date(2026, 11, 27))
+    page = page_at(PHONE)
+    page.goto(live_server.url + "/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("vanphong")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(live_server.url + "/can-bo/")
+    menu = page.get_by_role("button", name="Menu")
+    inbox = page.locator(".site-nav").get_by_role("link", name="Ý kiến, kiến nghị")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(inbox).to_be_hidden()
+    header_height = page.locator(".site-header").bounding_box()["height"]
+    assert header_height < 140, header_height  # the brand and the button, not eight links on three lines
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    inbox.click()
+    page.wait_for_url(live_server.url + "/can-bo/y-kien/")
+    desktop = page_at(DESKTOP)
+    desktop.goto(live_server.url + "/")
+    expect(desktop.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(desktop.locator(".site-nav").get_by_role("link", name="Lịch đối thoại")).to_be_visible()
+    assert not page.console_errors and not desktop.console_errors
