@@ -5,7 +5,8 @@ For every commune and every current assignment still open:
     away or less, once per assignment and deadline (a granted extension is a new deadline, so a new reminder);
   * "overdue" once the deadline has passed, then again every 5 working days while it stays overdue;
   * "escalation" to the chair(s) once an item is overdue by more than `escalate_after` working days;
-and a daily digest to each coordinator. Items forwarded to a higher authority (no accounts there), or whose lead
+and a daily digest to each coordinator; and (plans/reminders.py) the service centre's announcements that are
+due within 2 days or late. Items forwarded to a higher authority (no accounts there), or whose lead
 agency cannot be reached, are reminded to the coordinators instead.
 
 Every message goes through notifications.notify with an event key naming the event, so running the command
@@ -327,7 +328,9 @@ def collect(units: list[Unit], today: dt.date, *, before: int, escalate_after: i
     messages = digest_messages(units, today, cal, staff, before)
     for assignment in assignments:
         messages += assignment_messages(assignment, today, cal, staff, before=before, escalate_after=escalate_after)
-    return messages
+    from doithoai.plans.reminders import announcement_messages  # plans builds on this module
+
+    return messages + announcement_messages(units, today)
 
 
 def already_sent(keys: list[str]) -> set[str]:
