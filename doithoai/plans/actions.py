@@ -562,8 +562,9 @@ def new_slip_code() -> str:
 
 @transaction.atomic
 def print_slips(dialogue: Dialogue, *, kind: str, count: int, by) -> list[PrintedSlip]:
-    """In phiếu: codes for slips printed before the dialogue (speaker or opinion slips), each usable once."""
-    _require(by, "dialogue.edit", dialogue)
+    """In phiếu: codes for slips printed before or at the dialogue (speaker or opinion slips), each usable once;
+    by the office or the dialogue's secretary and receivers, who run the hall."""
+    _require(by, "dialogue.console", dialogue)
     if dialogue.status == St.CONCLUDED:
         raise ActionError("Buổi đã kết thúc: không in phiếu nữa.")
     if kind not in PrintedSlip.Kind.values:

@@ -220,12 +220,12 @@ def _batch_time(raw: str) -> dt.datetime:
 def slips(request: HttpRequest, pk: int) -> HttpResponse:
     """Phiếu in sẵn: print a batch (the coordinator) and the batches printed, with used/unused counts."""
     dialogue = _dialogue(request, pk)
-    can_print = permissions.can(request.user, "dialogue.edit", dialogue)
+    can_print = permissions.can(request.user, "dialogue.console", dialogue)
     form = PrintSlipsForm()
     status = 200
     if request.method == "POST":
         if not can_print:
-            raise PermissionDenied("dialogue.edit")
+            raise PermissionDenied("dialogue.console")
         form = PrintSlipsForm(request.POST)
         if form.is_valid():
             printed = run_action(

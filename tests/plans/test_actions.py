@@ -803,10 +803,13 @@ def test_print_slips_bad_kind_and_other_users(w):
     with pytest.raises(ValidationError) as excinfo:
         actions.print_slips(w.dialogue, kind="ballot", count=5, by=w.coordinator)
     assert "kind" in errors_of(excinfo)
-    for who in (w.secretary, w.publisher, w.foreign_coordinator):
+    for who in (w.agency, w.publisher, w.foreign_coordinator):
         with pytest.raises(ActionError):
             actions.print_slips(w.dialogue, kind="speaker", count=5, by=who)
+    with pytest.raises(ActionError):
+        actions.print_slips(w.other_dialogue, kind="speaker", count=5, by=w.secretary)  # not their dialogue
     assert not PrintedSlip.objects.exists()
+    assert len(actions.print_slips(w.dialogue, kind="speaker", count=5, by=w.secretary)) == 5  # they run the hall
 
 
 # ================================================================== speakers

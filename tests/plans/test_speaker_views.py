@@ -395,12 +395,14 @@ def test_slips_list_counts_used_and_unused(client, w):
     printed = actions.print_slips(w.dialogue, kind="speaker", count=4, by=w.coordinator)
     actions.print_slips(w.dialogue, kind="opinion", count=2, by=w.coordinator)
     add(w.dialogue, "Người có phiếu", w.coordinator, slip_code=printed[0].code)
-    client.force_login(w.receiver)  # a receiver sees the batches but may not print
+    client.force_login(w.receiver)  # the dialogue's receiver sees the batches and prints more in the hall
     response = client.get(reverse("plans:slips", args=[w.dialogue.pk]))
     html = response.content.decode()
     assert "Phiếu đăng ký phát biểu: 1 đã nhập, 3 chưa nhập" in html
     assert "Phiếu ghi ý kiến: 0 đã nhập, 2 chưa nhập" in html
-    assert "In phiếu</legend>" not in html and html.count("Mở bản in") == 2
+    assert "In phiếu</legend>" in html and html.count("Mở bản in") == 2
+    assert client.post(reverse("plans:slips", args=[w.dialogue.pk]), {"kind": "speaker", "count": 1}).status_code == 302
+    client.force_login(w.agency)  # an officer of the unit with no seat at this dialogue
     assert client.post(reverse("plans:slips", args=[w.dialogue.pk]), {"kind": "speaker", "count": 1}).status_code == 403
     assert_csp_clean(response)
 
