@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from doithoai.lib.contact import normalise_phone
+from doithoai.lib.forms import show_action_errors
 from doithoai.lib.uploads import ACCEPT, MAX_FILES
 from doithoai.petitions.actions import MAX_CONTENT
 from doithoai.petitions.models import Petition
@@ -16,19 +17,8 @@ ENTRY_CHANNELS = (C.SPOKEN_AT_DIALOGUE, C.WRITTEN_AT_DIALOGUE, C.RECEPTION, C.PH
 MAX_BATCH_ROWS = 100
 BATCH_STEP = 5
 
-# Where submit_petition's error keys land on the forms; anything else is a form-level error.
-ACTION_FIELDS = {
-    "content": "content",
-    "channel": "channel",
-    "kind": "kind",
-    "name": "name",
-    "phone": "phone",
-    "address": "address",
-    "village": "village",
-    "organization": "organization_name",
-    "dialogue": "dialogue",
-    "attachments": "attachments",
-}
+# submit_petition's error keys that the forms name otherwise (any key that is no field is a form-level error).
+ACTION_FIELDS = {"organization": "organization_name"}
 CONTENT_REQUIRED = "Xin nhập nội dung ý kiến."
 NOT_LISTED = {"invalid_choice": "Lựa chọn này không có trong danh sách; xin chọn lại."}
 
@@ -45,11 +35,7 @@ class ActionErrorsMixin:
     """Put the ValidationError dict of an action on the fields it names."""
 
     def add_action_errors(self, error: ValidationError) -> None:
-        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        for key, messages in errors.items():
-            field = ACTION_FIELDS.get(key)
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        show_action_errors(self, error, ACTION_FIELDS)
 
 
 class MultipleFileInput(forms.FileInput):

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization
+from doithoai.lib.forms import show_action_errors
 from doithoai.petitions import actions, importing
 from doithoai.petitions.actions import ActionError
 from doithoai.petitions.import_forms import ImportColumnsForm, ImportCommitForm, ImportUploadForm
@@ -186,8 +187,7 @@ class _BatchPage:
                     by=self.request.user,
                 )
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(None if field == "__all__" else field, messages)
+                show_action_errors(form, error)
             except ActionError as error:
                 raise PermissionDenied(str(error)) from error
             else:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from doithoai.accounts.models import Post, Unit
+from doithoai.lib import forms as lib_forms
 from doithoai.lib.text import nfc_line
 from doithoai.petitions.actions import ActionError
 
@@ -28,14 +29,8 @@ FIELD_OF_ACTION = {"starts_at": "day", "ends_at": "end"}
 
 
 def show_action_errors(form, error: ValidationError) -> None:
-    """An action's ValidationError on the form: each message under its field when the form has that field (an
-    action's starts_at/ends_at under day/end), the others on the form itself."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages in error.message_dict.items():
-        field = FIELD_OF_ACTION.get(field, field) if FIELD_OF_ACTION.get(field) in form.fields else field
-        form.add_error(field if field in form.fields else None, messages)
+    """An action's ValidationError on the form (its starts_at/ends_at beside day/end)."""
+    lib_forms.show_action_errors(form, error, FIELD_OF_ACTION)
 
 
 def run_action(form, call):

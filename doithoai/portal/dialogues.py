@@ -10,7 +10,6 @@ import datetime as dt
 from django import forms
 from django.contrib.syndication.views import Feed
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -236,13 +235,6 @@ class SpeakerForm(forms.Form):
 
     def action_kwargs(self) -> dict:
         return {**{key: self.cleaned_data[key] for key in self.ACTION_FIELDS}, "as_business": self.as_business}
-
-    def add_action_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for key, messages in error.message_dict.items():
-            self.add_error(key if key in self.fields else None, messages)
 
 
 def speaker_register(request: HttpRequest, pk: int) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from doithoai.accounts.models import Organization, Unit
+from doithoai.lib.forms import show_action_errors
 from doithoai.lib.text import nfc, nfc_line
 from doithoai.lib.uploads import ACCEPT, MAX_BYTES, MAX_FILES
 from doithoai.petitions.actions import MAX_CONTENT
@@ -143,12 +144,7 @@ class PetitionForm(forms.Form):
 
     def add_action_errors(self, error: ValidationError) -> None:
         """Put submit_petition's errors beside their fields; what was typed stays in the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for key, messages in error.message_dict.items():
-            field = _ERROR_FIELDS.get(key, key)
-            self.add_error(field if field in self.fields else None, messages)
+        show_action_errors(self, error, _ERROR_FIELDS)
 
 
 class LookupForm(forms.Form):
