@@ -148,17 +148,17 @@ class _BatchPage:
         with self.batch.file.open("rb") as stored:
             return importing.layout(stored.read())
 
-    def _columns_form(self, data=None) -> ImportColumnsForm:
+    def _columns_form(self, data=None, found: importing.Layout | None = None) -> ImportColumnsForm:
         return ImportColumnsForm(
-            data, found=self._layout(), chosen=self.batch.columns, header_line=self.batch.header_line
+            data, found=found or self._layout(), chosen=self.batch.columns, header_line=self.batch.header_line
         )
 
     def preview(self, commit_form=None, columns_form=None, status=200) -> HttpResponse:
         try:
-            columns_form = columns_form or self._columns_form()
             if not self.batch.columns:
-                return self.render("columns", status=status, columns_form=columns_form)
-            parsed = actions.parse_import(self.batch)
+                return self.render("columns", status=status, columns_form=columns_form or self._columns_form())
+            parsed = actions.parse_import(self.batch)  # the file is read once: the column choice uses its layout
+            columns_form = columns_form or self._columns_form(found=parsed.layout)
         except (importing.ImportRefused, FileNotFoundError, OSError) as error:
             return self.render(
                 "gone", status=410, page_error=str(error) if isinstance(error, importing.ImportRefused) else ""

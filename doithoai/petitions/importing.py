@@ -78,6 +78,7 @@ class Parsed:
     rows: list[Row]
     source: str  # "Excel (XLSX), trang “Ý kiến”" / "CSV, mã UTF-8"
     columns: list[str]  # the recognised columns, in Vietnamese, for the preview
+    layout: "Layout | None"  # the file's first rows and header, read in the same pass (for the column choice)
 
     @property
     def valid(self) -> list[Row]:
@@ -329,7 +330,10 @@ def column_letter(index: int) -> str:
 
 def layout(data: bytes) -> Layout:
     """Read a file and find its header row; ImportRefused only when the file cannot be read at all."""
-    table = read_table(data)
+    return _layout_of(read_table(data))
+
+
+def _layout_of(table: _Table) -> Layout:
     if not table.rows:
         raise ImportRefused("Tệp không có dòng nào có chữ.")
     header = _find_header(table.rows)
@@ -373,7 +377,7 @@ def parse(data: bytes, villages=(), columns: dict[str, int] | None = None, heade
     rows = [_check_row(line, cells, columns, table.formulas, by_fold) for line, cells in data_rows]
     rows = [r for r in rows if r is not None]
     labels = [COLUMN_LABELS[c] for c in COLUMN_LABELS if c in columns]
-    return Parsed(rows, table.source, labels)
+    return Parsed(rows, table.source, labels, _layout_of(table) if table.rows else None)
 
 
 def _check_row(line, cells, columns, formulas, villages) -> Row | None:
