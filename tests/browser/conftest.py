@@ -65,11 +65,12 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def log_in(page_at, base: str, username: str):
-    """A desktop browser of its own (a new context), logged in through /dang-nhap/ with the demo password."""
+def log_in(page_at, base: str, username: str, viewport=DESKTOP):
+    """A browser of its own (a new context, desktop unless told), logged in through /dang-nhap/ with the demo
+    password, on the staff home."""
     from doithoai.demo.commune import DEMO_PASSWORD
 
-    page = page_at(DESKTOP)
+    page = page_at(viewport)
     page.goto(base + "/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)

@@ -5,9 +5,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from doithoai.demo.commune import DEMO_PASSWORD
 from doithoai.demo.loader import load_demo
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
 
 # Not serialized_rollback: Playwright's sync API runs an event loop, under which Django's connection
 # objects are not the ones that hold the serialized data; the demo recreates what it needs.
@@ -32,12 +31,7 @@ def test_public_home_on_a_phone_shows_the_plans_dialogues(live_server, page_at):
 
 def test_coordinator_logs_in_and_sees_the_staff_home(live_server, page_at):
     load_demo(today=dt.date(2026, 11, 27))
-    page = page_at(DESKTOP)
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill("vanphong")
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + "/can-bo/")
+    page = log_in(page_at, live_server.url, "vanphong")
     main = page.locator("main").inner_text()
     assert "Quá hạn" in main and "Tổng số ý kiến" in main
     assert "Phạm Thị Thu Hà" in page.locator("body").inner_text()
@@ -47,12 +41,7 @@ def test_coordinator_logs_in_and_sees_the_staff_home(live_server, page_at):
 
 def test_on_a_phone_the_staff_menu_folds_behind_one_button(live_server, page_at):
     load_demo(today=dt.date(2026, 11, 27))
-    page = page_at(PHONE)
-    page.goto(live_server.url + "/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill("vanphong")
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + "/can-bo/")
+    page = log_in(page_at, live_server.url, "vanphong", PHONE)
     menu = page.get_by_role("button", name="Menu")
     inbox = page.locator(".site-nav").get_by_role("link", name="Ý kiến, kiến nghị")
     expect(menu).to_have_attribute("aria-expanded", "false")
