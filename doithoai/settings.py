@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "doithoai.portal",
     "doithoai.api",
     "doithoai.demo",
+    "doithoai.operations",
 ]
 
 MIDDLEWARE = [
