@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from doithoai.lib.dates import local_format
+
 
 class IdempotencyKey(models.Model):
     """The first answer to a request made with an `Idempotency-Key`; a retry gets it back and creates nothing."""
@@ -39,4 +41,4 @@ class RateCounter(models.Model):
         indexes = [models.Index(fields=["window"])]
 
     def __str__(self) -> str:
-        return f"{self.client} {self.bucket} {self.window:%H:%M}: {self.count}"
+        return f"{self.client} {self.bucket} {local_format(self.window)}: {self.count}"

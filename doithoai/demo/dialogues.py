@@ -224,7 +224,7 @@ def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: 
     attend = "Bố trí lãnh đạo tham dự hội nghị và trả lời những vấn đề thuộc chức năng, nhiệm vụ của đơn vị"
     for key in ("june", "october", "q4"):
         dialogue = dialogues[key]
-        day = dialogue.starts_at.date()
+        day = timezone.localdate(dialogue.starts_at)
         if key != "october":
             for org in (o for o in orgs.values() if o.kind == "mass_org"):
                 task(org.name, "III.2", Purpose.GATHER, gather, day - dt.timedelta(days=7), dialogue, by=None)

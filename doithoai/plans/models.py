@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doithoai.lib.dates import local_format
+
 
 class Plan(models.Model):
     """A yearly plan (kế hoạch) of the Party Standing Committee; may supersede an earlier one."""
@@ -381,7 +383,7 @@ class DialogueEvent(models.Model):
         indexes = [models.Index(fields=["dialogue", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.dialogue}: {self.action} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.dialogue}: {self.action} ({local_format(self.at)})"
 
 
 class PrintedSlip(models.Model):

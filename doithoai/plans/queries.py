@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from doithoai.accounts.models import Unit
 from doithoai.lib import clock
@@ -44,8 +45,9 @@ def year_dialogues(plan: Plan) -> QuerySet[Dialogue]:
 
 
 def sort_key(dialogue: Dialogue) -> dt.date:
+    """The local day of a dated dialogue, or the first day of its tentative month."""
     if dialogue.starts_at:
-        return dialogue.starts_at.date()
+        return timezone.localdate(dialogue.starts_at)  # never .date(): a stored start is in UTC
     return dialogue.tentative_month or dt.date.max
 
 

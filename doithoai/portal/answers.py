@@ -232,10 +232,10 @@ class AnswersFeed(Feed):
         return item.feed_id
 
     def item_pubdate(self, item: Answer):
-        return item.published_at
+        return timezone.localtime(item.published_at)  # +07:00 as the announcements' feed: the day people read
 
     def item_updateddate(self, item: Answer):
-        return item.published_at
+        return timezone.localtime(item.published_at)
 
     def item_author_name(self, item: Answer) -> str:
         return answered_by(item)

@@ -379,7 +379,8 @@ class AnnouncementsFeed(Feed):
         return reverse("portal:dialogue_detail", args=[item.dialogue.pk]) + "#thong-bao"
 
     def item_guid(self, item: Announcement) -> str:
-        return f"tag:doithoai,{item.published_at:%Y-%m-%d}:thong-bao-{item.pk}"
+        # The UTC date on purpose: ids already read by feed readers must never change (it is not shown to anyone).
+        return f"tag:doithoai,{item.published_at.astimezone(dt.UTC):%Y-%m-%d}:thong-bao-{item.pk}"
 
     def item_pubdate(self, item: Announcement):
         return timezone.localtime(item.published_at)  # +07:00, as people there read it

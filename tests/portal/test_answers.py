@@ -6,6 +6,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from doithoai.accounts.models import Organization
@@ -19,6 +20,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 IDENTITY = ("Phùng Thị Hoa Lý", "0912345678", "hoaly@example.vn", "Số nhà 47")
 ROAD = "Đường liên thôn Đông xuống cấp nghiêm trọng."
 ROAD_ANSWER = "UBND xã đã bố trí kinh phí sửa chữa đường liên thôn Đông trong quý IV năm 2026."
+AWKWARD_HOUR = "2026-12-08T00:30:00+07:00"  # 17:30 UTC on 7 December
 
 
 def _published(unit, *, summary=ROAD, answer=ROAD_ANSWER, published=None, public=True, current=True, **fields):
@@ -265,10 +267,12 @@ def test_the_page_and_the_feed_read_a_fixed_number_of_queries(client, commune, d
 
 
 def test_the_feed_is_atom_with_unique_ids_and_links_to_each_answer(client, commune):
-    for n in range(55):
-        _published(commune.unit, summary=f"Đề nghị số {n} " + "rất dài " * 40,
-                   published=timezone.now() - dt.timedelta(hours=n))  # fmt: skip
-    response = client.get("/tra-loi/feed.atom")
+    # 00:30 on 8 December in Vietnam is still 7 December in UTC: the feed must not mix the two days.
+    with time_machine.travel(AWKWARD_HOUR, tick=False):
+        for n in range(55):
+            _published(commune.unit, summary=f"Đề nghị số {n} " + "rất dài " * 40,
+                       published=timezone.now() - dt.timedelta(hours=n))  # fmt: skip
+        response = client.get("/tra-loi/feed.atom")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
     items = entries(response)
     assert len(items) == 50
@@ -281,7 +285,10 @@ def test_the_feed_is_atom_with_unique_ids_and_links_to_each_answer(client, commu
     pk = link.rsplit("#tl-", 1)[1]
     assert link == f"http://testserver/xa/tan-yen/tra-loi/?tl={pk}#tl-{pk}"
     assert ids[0] == f"http://testserver/xa/tan-yen/tra-loi/#tl-{pk}"
-    assert first.findtext(f"{ATOM}updated").startswith(str(timezone.localdate()))
+    # The moment it was published, written in local time as the announcements' feed writes it.
+    assert first.findtext(f"{ATOM}updated") == first.findtext(f"{ATOM}published") == "2026-12-08T00:30:00+07:00"
+    assert dt.datetime.fromisoformat(first.findtext(f"{ATOM}updated")) == dt.datetime.fromisoformat(AWKWARD_HOUR)
+    assert items[1].findtext(f"{ATOM}updated") == "2026-12-07T23:30:00+07:00"
     assert f'id="tl-{pk}"' in html_of(client.get(link.removeprefix("http://testserver")))
 
 
