@@ -3,17 +3,19 @@
 import datetime as dt
 import functools
 import json
+import re
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Header, Router, Schema, Status
 from ninja.decorators import decorate_view
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from doithoai.accounts.models import Unit
 from doithoai.api import idempotency, ratelimit
-from doithoai.api.responses import message
+from doithoai.api.responses import json_answer, message
+from doithoai.lib.text import clean
 from doithoai.petitions import notices, queries
 from doithoai.petitions.actions import ActionError, submit_petition
 from doithoai.petitions.models import Petition
@@ -23,8 +25,17 @@ router = Router(tags=["Ý kiến, kiến nghị"])
 
 SCOPE = "POST /api/v1/petitions"
 MAX_BODY = 1024 * 1024  # 1 MB: an opinion of 20,000 characters fits many times over
+MAX_ID = 2**63 - 1  # the largest id a database stores: a larger number names nothing
+MAX_DEPTH = 8  # the body is a flat object: anything nested deeper is not a petition
+JSON_TYPE = "application/json"
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 INVALID = "Dữ liệu không hợp lệ."
 NOT_FOUND = "Không tìm thấy mã theo dõi."
+NOT_JSON = "Nội dung gửi lên không phải JSON hợp lệ."
+NOT_JSON_TYPE = "Nội dung gửi lên phải có kiểu application/json (mã hóa UTF-8)."
+LONE_SURROGATE = (
+    "Có ký tự không hợp lệ (nửa cặp thay thế UTF-16 đứng một mình, ví dụ \\ud800); xin gửi văn bản Unicode hợp lệ."
+)
 
 
 class PetitionIn(Schema):
@@ -35,9 +46,19 @@ class PetitionIn(Schema):
     address: str | None = Field(None, max_length=1000, description="Địa chỉ, thôn, xóm.")
     organization: str | None = Field(None, max_length=500, description="Tổ chức, doanh nghiệp gửi (nếu có).")
     kind: Petition.Kind = Field(Petition.Kind.KIEN_NGHI, description="Loại ý kiến.")
-    dialogue: int | None = Field(None, description="Mã số buổi tiếp xúc, đối thoại nơi ý kiến được nêu.")
+    dialogue: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Mã số buổi tiếp xúc, đối thoại nơi ý kiến được nêu."
+    )
     anonymous: bool = Field(False, description="Gửi ẩn danh (không áp dụng cho khiếu nại, tố cáo).")
     unit: str | None = Field(None, max_length=60, description="Mã đường dẫn của xã; bắt buộc khi hệ thống có nhiều xã.")
+
+    @field_validator("dialogue", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value):
+        # Pydantic would read JSON true as the number 1: a dialogue number is never a yes/no.
+        if isinstance(value, bool):
+            raise ValueError("Phải là một số.")
+        return value
 
 
 class PetitionCreated(Schema):
@@ -84,25 +105,75 @@ class PublicStatus(Schema):
 
 
 def json_object_body(view):
-    """Refuse, before anything else, a body over 1 MB (413) or one that is not a JSON object (400)."""
+    """Refuse, before anything else: a body that is not `application/json` (415), over 1 MB (413), not UTF-8 JSON
+    or not an object or nested too deep (400), or holding a lone surrogate (422: text that is not Unicode)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > MAX_BODY or len(request.body) > MAX_BODY:
-            return message("Nội dung gửi lên quá lớn (tối đa 1 MB).", 413)
-        try:
-            data = json.loads(request.body)
-        except (ValueError, RecursionError):
-            return message("Nội dung gửi lên không phải JSON hợp lệ.", 400)
-        if not isinstance(data, dict):
-            return message("Nội dung gửi lên phải là một đối tượng JSON.", 400)
-        return view(request, *args, **kwargs)
+        refused = body_problem(request)
+        return refused or view(request, *args, **kwargs)
 
     return wrapped
+
+
+def body_problem(request: HttpRequest) -> HttpResponse | None:
+    """The refusal of a JSON body, or None when the body may be parsed and validated (DESIGN.md §7: 400 or 422)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if not declared and not request.content_type:
+        return message(NOT_JSON, 400)  # nothing sent at all: no type to refuse, no object either
+    if request.content_type.lower() != JSON_TYPE or request.content_params.get("charset", "utf-8").lower() != "utf-8":
+        return message(NOT_JSON_TYPE, 415)
+    if declared > MAX_BODY or len(request.body) > MAX_BODY:
+        return message("Nội dung gửi lên quá lớn (tối đa 1 MB).", 413)
+    try:
+        data = json.loads(request.body.decode("utf-8-sig"), parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        return message("Nội dung gửi lên phải là JSON mã hóa UTF-8.", 400)
+    except (ValueError, RecursionError):
+        return message(NOT_JSON, 400)
+    if not isinstance(data, dict):
+        return message("Nội dung gửi lên phải là một đối tượng JSON.", 400)
+    if _depth(data) > MAX_DEPTH:
+        return message(f"Nội dung gửi lên lồng nhau quá sâu (tối đa {MAX_DEPTH} tầng).", 400)
+    broken = _with_lone_surrogate(data)
+    if broken:
+        return json_answer({"detail": INVALID, "errors": {broken: [LONE_SURROGATE]}}, 422)
+    return None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python's json accepts them, the standard does not
+
+
+def _depth(data) -> int:
+    """How deeply arrays and objects nest (without recursion: the input decides the depth)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def _with_lone_surrogate(data: dict) -> str | None:
+    """The top-level field whose value (or name) holds a lone surrogate ("\\ud800" escaped in the JSON), or None.
+    Such text is not Unicode, cannot be stored or shown: the client must fix it (never guess what was meant)."""
+    for key, value in data.items():
+        stack = [key, value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str) and SURROGATE.search(item):
+                return clean(key, multiline=False) or "__all__"
+            if isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return None
 
 
 def _count_submission(request: HttpRequest):
@@ -111,7 +182,7 @@ def _count_submission(request: HttpRequest):
 
 @router.post(
     "",
-    response={201: PetitionCreated, 400: Message, 409: Message, 413: Message, 422: Invalid, 429: Message},
+    response={201: PetitionCreated, 400: Message, 409: Message, 413: Message, 415: Message, 422: Invalid, 429: Message},
     summary="Gửi ý kiến, kiến nghị",
 )
 # The last decorator is the outermost: body checks, then the Idempotency-Key, then (only for a request that will

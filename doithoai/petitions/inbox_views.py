@@ -41,6 +41,7 @@ S = Petition.Status
 PAGE_SIZE = 25
 EXCERPT = 140
 MAX_SELECTED = 200
+MAX_BACK = 4000  # characters of filters kept in the address back to the inbox
 CONFIDENTIAL_LABELS = {
     Petition.Kind.KHIEU_NAI: "Khiếu nại — nội dung hạn chế",
     Petition.Kind.TO_CAO: "Tố cáo — nội dung hạn chế",
@@ -379,4 +380,5 @@ def _back_url(raw: str) -> str:
     for key in ("sau", "truoc"):
         query.pop(key, None)
     encoded = query.urlencode()
-    return reverse("petitions:inbox") + (f"?{encoded}" if encoded else "")
+    # Re-encoded, 4000 letters may grow six-fold, past what Django redirects to (a 400 after the work was done).
+    return reverse("petitions:inbox") + (f"?{encoded}" if encoded and len(encoded) <= MAX_BACK else "")

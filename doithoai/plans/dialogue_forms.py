@@ -127,6 +127,13 @@ class AgendaItemForm(forms.Form):
 
 
 class _AgendaFormSet(forms.BaseFormSet):
+    # Django's own messages for a tampered or incomplete management form are English.
+    default_error_messages = {
+        "missing_management_form": "Biểu mẫu gửi lên không đầy đủ; xin tải lại trang và nhập lại.",
+        "too_many_forms": f"Chương trình có tối đa {MAX_AGENDA_ITEMS} mục.",
+        "too_few_forms": "Chương trình cần ít nhất một mục.",
+    }
+
     def clean(self):
         if any(self.errors):
             return

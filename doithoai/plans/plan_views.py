@@ -68,8 +68,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     unit = _coordinated_unit(request)
     if request.method != "POST":
         initial = {"year": clock.today().year, "issued_on": clock.today()}
-        if request.GET.get("thay-the", "").isdigit():
-            initial["supersedes"] = int(request.GET["thay-the"])
+        replaced = request.GET.get("thay-the", "")
+        if replaced.isascii() and replaced.isdigit() and len(replaced) < 19:  # "²".isdigit() is true, int() refuses it
+            initial["supersedes"] = int(replaced)
         return _form_page(request, PlanCreateForm(unit=unit, initial=initial), unit=unit)
     form = PlanCreateForm(request.POST, unit=unit)
     if form.is_valid():

@@ -33,7 +33,7 @@ def _unit(request: HttpRequest) -> Unit:
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("nam", "")
-    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
+    if raw.isascii() and raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= 2100:  # int() refuses 4300+ digits
         return int(raw)
     return clock.today().year
 

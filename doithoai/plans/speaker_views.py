@@ -66,7 +66,8 @@ def _queue_url(dialogue: Dialogue, page: int | None = None) -> str:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.POST.get("trang") or request.GET.get("trang") or "1"
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    # isascii: "²".isdigit() is true, yet int() refuses it.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 and int(raw) > 0 else 1
 
 
 # ---------------------------------------------------------------- the queue
@@ -211,7 +212,8 @@ def _batch_key(printed_at: dt.datetime) -> int:
 
 
 def _batch_time(raw: str) -> dt.datetime:
-    if not raw.isdigit() or len(raw) > 20:
+    # ASCII digits only ("²".isdigit() is true), and few enough to stay within the years a datetime holds.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 17:
         raise Http404("batch")
     return EPOCH + dt.timedelta(microseconds=int(raw))
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from doithoai.lib.text import fold, initials, nfc, nfc_line
+from doithoai.lib.text import clean, fold, initials, nfc, nfc_line
 
 
 def nfd(value: str) -> str:
@@ -48,6 +48,55 @@ def test_nfc_line_makes_one_line_with_single_spaces():
 
 def test_nfc_output_is_nfc_even_when_a_removed_character_split_a_letter_from_its_accent():
     assert nfc("Nguye\u0302\u200b\u0303n") == "Nguyễn"
+
+
+# ---------------------------------------------------------------- clean: what an invisible or format character is
+
+
+def test_clean_removes_every_format_character_that_unicode_knows():
+    every_cf = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+    assert len(every_cf) > 150
+    assert clean("a" + every_cf + "b") == "ab"
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u2060", "\u061c", "\u180e", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066",
+     "\u2069", "\u00ad", "\ufeff", "\U000e0001", "\U000e0041", "\U000e007f"],
+    ids=lambda ch: f"U+{ord(ch):04X}",
+)  # fmt: skip
+def test_clean_removes_word_joiners_bidi_marks_soft_hyphens_and_tags(invisible):
+    assert clean(f"Hà{invisible} Nội") == "Hà Nội"
+
+
+def test_clean_removes_lone_surrogates_nul_and_every_other_control_but_tab_and_newline():
+    c0_c1 = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r\x85")
+    assert clean(f"Đề\ud800 nghị\udfff{c0_c1} sửa\tđường\nthôn Trung") == "Đề nghị sửa\tđường\nthôn Trung"
+
+
+@pytest.mark.parametrize("line_break", ["\r\n", "\r", "\n", "\x85", "\u2028", "\u2029"])
+def test_clean_turns_every_line_break_into_a_newline(line_break):
+    assert clean(f"Dòng 1{line_break}Dòng 2") == "Dòng 1\nDòng 2"
+
+
+def test_clean_keeps_what_vietnamese_text_and_emoji_need():
+    decomposed = nfd("Nguyễn Thị Thuỷ")
+    assert clean(decomposed) == "Nguyễn Thị Thuỷ"
+    assert clean("Tim \u2764\ufe0f, hàng \ue000, thay thế \ufffd") == "Tim \u2764\ufe0f, hàng \ue000, thay thế \ufffd"
+
+
+def test_clean_on_one_line_makes_every_run_of_white_space_one_space():
+    assert clean(" Trần\u3000Thị\u2028\t\u00a0Mẫu\u2060 \n", multiline=False) == "Trần Thị Mẫu"
+
+
+def test_clean_turns_anything_into_text():
+    assert clean(None) == "" and clean("") == "" and clean(12) == "12"
+
+
+def test_nfc_and_nfc_line_are_clean_for_many_and_for_one_line():
+    value = "  Đường\u2060 xuống\r\ncấp\x00  "
+    assert nfc(value) == clean(value) == "Đường xuống\ncấp"
+    assert nfc_line(value) == clean(value, multiline=False) == "Đường xuống cấp"
 
 
 # ---------------------------------------------------------------- fold
@@ -124,6 +173,14 @@ VIETNAMESE_TEXT = st.text(
     max_size=80,
 )
 ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc", "Cf")))
+# Every code point, surrogates, controls and format characters included.
+EVERY_CATEGORY = st.text(
+    alphabet=st.characters(
+        codec=None,
+        categories=("Cc", "Cf", "Cn", "Co", "Cs", "Ll", "Lm", "Lo", "Lt", "Lu", "Mc", "Me", "Mn", "Nd", "Nl", "No", "Pc",
+                    "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "Sc", "Sk", "Sm", "So", "Zl", "Zp", "Zs"),
+    )
+)  # fmt: skip
 SEARCH_KEY = re.compile(r"([a-z0-9_]+( [a-z0-9_]+)*)?")
 
 
@@ -173,3 +230,19 @@ def test_nfc_line_never_returns_a_line_break_or_a_double_space(value):
     assert "\n" not in line and "\r" not in line
     assert "  " not in line
     assert line == line.strip()
+
+
+@given(EVERY_CATEGORY | VIETNAMESE_TEXT)
+@example("\ud800")
+@example("e\u2060\u0301")
+@example("\u0301\u2060")
+def test_clean_text_can_always_be_stored_and_shown(value):
+    for multiline in (True, False):
+        cleaned = clean(value, multiline=multiline)
+        cleaned.encode("utf-8")  # no lone surrogate
+        assert not any(unicodedata.category(ch) in ("Cs", "Cf") for ch in cleaned)
+        assert not any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in cleaned)
+        assert unicodedata.is_normalized("NFC", cleaned)
+        assert cleaned == cleaned.strip()
+        assert clean(cleaned, multiline=multiline) == cleaned
+    assert "\n" not in clean(value, multiline=False) and "  " not in clean(value, multiline=False)
