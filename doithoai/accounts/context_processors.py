@@ -34,6 +34,7 @@ def navigation(request) -> dict:
         items.append(("Thông báo", reverse("plans:announcement_list")))
     if codes & {permissions.Role.COORDINATOR, permissions.Role.CHAIR}:
         items.append(("Tiếp công dân", reverse("plans:reception")))
+        items.append(("Thư gửi đi", reverse("notifications:outbox")))
     if permissions.Role.AGENCY in codes:
         items.append(("Việc được giao", reverse("petitions:agency_inbox")))
     if permissions.Role.ORG_REP in codes:

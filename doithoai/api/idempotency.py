@@ -3,19 +3,31 @@
 The key is claimed FIRST, by inserting its IdempotencyKey row in a transaction of its own: the unique constraint
 on (scope, key) lets exactly one of any number of parallel requests win, on SQLite (where `select_for_update`
 does nothing) as on PostgreSQL. The winner runs the request and stores its answer in the same transaction as
-the work, so the work and the stored answer commit together. A loser waits (polling the row, up to WAIT seconds)
-for the stored answer and returns it. Answers the endpoint gave (201, 4xx such as a 422 on bad input) are
-stored; a crash, a 5xx or a 429 releases the key so a retry can run again. Checks made before the key is claimed
-(body too large, malformed JSON, a bad key) are not stored either.
+the work, so the work and the stored answer commit together. Answers the endpoint gave (201, 4xx such as a 422 on
+bad input) are stored; an exception, a 5xx or a 429 releases the key so a retry can run again. Checks made before
+the key is claimed (body too large, malformed JSON, a bad key) are not stored either.
 
-Keys older than KEEP (24 hours) are purged by the requests themselves, about 1 in 100 (`purge`), so no cron is
-needed.
+A parallel request with the same key waits for the stored answer, polling, at most WAIT seconds (so a retry never
+holds a server thread for long), then gets 409 with Retry-After.
+
+A claim is a lease of LEASE seconds: a request killed (`kill -9`, a server crash) leaves its claim row with no
+answer, and once the lease is over the next retry deletes it and runs the request itself, so a crashed key is free
+again within seconds. A live request is never run twice for that: it may take longer than the lease, but its
+answer is stored by an UPDATE of its own claim row (by id) inside its work transaction, and that row is gone if a
+retry took over. The slow request then rolls its work back and answers 409; the retry's run is the one that
+counts. (On PostgreSQL the UPDATE and the retry's conditional DELETE lock the row, on SQLite the write lock
+orders them: either the slow request commits first and the DELETE finds an answered row and leaves it, or the
+DELETE comes first and the slow request's UPDATE finds nothing.)
+
+Keys older than KEEP (24 hours) are purged by the requests themselves, about 1 in 100 (`purge`), and by
+`doithoai sweep`.
 """
 
 import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import random
 import time
 import unicodedata
@@ -30,9 +42,9 @@ from doithoai.api.responses import json_answer
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 200
-WAIT = 10.0  # seconds a parallel request waits for the first one's answer
+WAIT = 2.0  # seconds a parallel request waits for the first one's answer before a 409
 POLL = 0.05
-STALE = dt.timedelta(minutes=2)  # a claim never answered in this time belonged to a process that died
+LEASE = dt.timedelta(seconds=5)  # a claim not answered in this time may be taken over by a retry
 KEEP = dt.timedelta(hours=24)
 PURGE_CHANCE = 0.01
 _NOT_JSON = object()
@@ -116,7 +128,7 @@ def _once(scope: str, key: str, digest: str, run: Callable, before: Callable) ->
             return answer
         if time.monotonic() > deadline:
             return _still_running()
-        # The winner released the key (it crashed or was refused): try to claim it again.
+        # The key is free again (its request was refused, failed, or died): try to claim it.
 
 
 def _claim(scope: str, key: str, digest: str) -> IdempotencyKey | None:
@@ -130,7 +142,8 @@ def _claim(scope: str, key: str, digest: str) -> IdempotencyKey | None:
 
 
 def _wait_for_winner(scope: str, key: str, digest: str, deadline: float) -> HttpResponse | None:
-    """The stored answer of the request holding the key; None when the key was released (claim it again)."""
+    """The stored answer of the request holding the key; None when the key is free (claim it again); a 409 once
+    the deadline has passed."""
     while True:
         row = IdempotencyKey.objects.filter(scope=scope, key=key).first()
         if row is None:
@@ -141,27 +154,35 @@ def _wait_for_winner(scope: str, key: str, digest: str, deadline: float) -> Http
             response = json_answer(row.response, row.status_code)
             response["Idempotent-Replayed"] = "true"
             return response
-        if row.created_at < timezone.now() - STALE:
-            _release(row.pk)
+        lease_left = (row.created_at + LEASE - timezone.now()).total_seconds()
+        if lease_left <= 0:
+            # Its request died (or runs past its lease: then its own commit finds the claim gone, see above).
+            IdempotencyKey.objects.filter(pk=row.pk, status_code__isnull=True, created_at=row.created_at).delete()
             return None
         if time.monotonic() > deadline:
-            return _still_running()
+            return _still_running(lease_left)
         time.sleep(POLL)
 
 
 def _run_and_store(claim: IdempotencyKey, run: Callable) -> HttpResponse:
+    overtaken = False
     try:
         with transaction.atomic():
             response = run()
             payload = _payload(response)
             keep = payload is not _NOT_JSON and response.status_code < 500 and response.status_code != 429
             if keep:
-                IdempotencyKey.objects.filter(pk=claim.pk).update(status_code=response.status_code, response=payload)
-            else:
+                stored = IdempotencyKey.objects.filter(pk=claim.pk, status_code__isnull=True).update(
+                    status_code=response.status_code, response=payload
+                )
+                overtaken = not stored
+            if overtaken or not keep:
                 transaction.set_rollback(True)
     except BaseException:
         _release(claim.pk)
         raise
+    if overtaken:  # this request outlived its lease and a retry took the key over: that retry's run counts
+        return _still_running()
     if not keep:
         _release(claim.pk)
     return response
@@ -180,9 +201,10 @@ def _release(pk: int) -> None:
     IdempotencyKey.objects.filter(pk=pk, status_code__isnull=True).delete()
 
 
-def _still_running() -> HttpResponse:
+def _still_running(lease_left: float = 1.0) -> HttpResponse:
+    """409, to retry after the claim's lease (at least a second): by then it is answered, or free."""
     response = json_answer({"detail": STILL_RUNNING}, 409)
-    response["Retry-After"] = "1"
+    response["Retry-After"] = str(max(1, math.ceil(lease_left)))
     return response
 
 

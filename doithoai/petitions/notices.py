@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from doithoai.accounts.models import RoleAssignment, User
+from doithoai.lib.dates import local_format
 from doithoai.notifications.actions import notify, notify_contact
 from doithoai.notifications.models import Notification
 from doithoai.petitions.models import PUBLIC_STATUS_LABELS, Petition
@@ -27,8 +28,9 @@ def _latest_entry_id(petition: Petition) -> int:
 def receipt(petition: Petition) -> None:
     """Xác nhận tiếp nhận, by e-mail or SMS when the submitter left a contact."""
     url = status_url(petition)
+    received = local_format(petition.received_at, "%H:%M ngày %d/%m/%Y")  # received_at is in UTC until converted
     body = (
-        f"{petition.unit.name} đã tiếp nhận ý kiến của bạn lúc {petition.received_at:%H:%M ngày %d/%m/%Y}.\n"
+        f"{petition.unit.name} đã tiếp nhận ý kiến của bạn lúc {received}.\n"
         f"Mã theo dõi: {petition.code}\nTra cứu tình hình giải quyết: {url}\n"
     )
     notify_contact(

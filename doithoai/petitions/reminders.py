@@ -60,6 +60,7 @@ class Message:
     body: str
     user: User | None = None
     petition: Petition | None = None
+    unit_id: int | None = None  # whose outbox keeps it, when there is no petition (a digest, an announcement)
 
 
 class WorkCalendar:
@@ -278,7 +279,7 @@ def digest_messages(units: list[Unit], today: dt.date, cal: WorkCalendar, staff:
         body = _digest_body(unit, counts, overdue[unit.pk], since, horizon)
         key = f"unit:{unit.pk}:digest:{today.isoformat()}"
         people = _people(staff.coordinators.get(unit.pk, []), key)
-        messages += [Message(k, N.DIGEST, address, subject, body, user) for k, user, address in people]
+        messages += [Message(k, N.DIGEST, address, subject, body, user, unit_id=unit.pk) for k, user, address in people]
     return messages
 
 
@@ -349,7 +350,8 @@ def send(messages: list[Message]) -> Counter:
         if m.key in sent_before:
             continue
         notification = notify(m.key, kind=m.kind, channel=Notification.Channel.EMAIL, recipient=m.recipient,
-                              subject=m.subject, body=m.body, petition=m.petition, recipient_user=m.user)  # fmt: skip
+                              subject=m.subject, body=m.body, petition=m.petition, recipient_user=m.user,
+                              unit_id=m.unit_id)  # fmt: skip
         if notification is not None:
             queued[m.kind] += 1
     return queued

@@ -65,5 +65,7 @@ def announcement_messages(units: list[Unit], today: dt.date) -> list[Message]:
             address = email_of(user)
             if address and address.lower() not in seen:
                 seen.add(address.lower())
-                messages.append(Message(f"{key}:user:{user.pk}", kind, address, subject, body, user))
+                messages.append(
+                    Message(f"{key}:user:{user.pk}", kind, address, subject, body, user, unit_id=dialogue.unit_id)
+                )
     return messages

@@ -77,17 +77,22 @@ def test_deliver_sends_an_email_and_marks_it_sent():
     assert notification.error == ""
 
 
-def test_deliver_sends_an_sms_through_the_console_gateway(settings, caplog):
-    settings.SMS_BACKEND = "doithoai.notifications.backends.ConsoleSms"
+@pytest.mark.parametrize("backend", ["outbox", "console", "doithoai.notifications.backends.ConsoleSms"])
+def test_the_outbox_sms_setting_keeps_the_message_and_prints_nothing(settings, caplog, capfd, backend):
+    # "console" and ConsoleSms are the former names: they wrote the phone and the text to the log.
+    settings.SMS_BACKEND = backend
     notification = _queued(channel="sms", recipient="0987654321", body="Y kien K7QX: Dang giai quyet")
 
-    with caplog.at_level("INFO", logger="doithoai.notifications.backends"):
-        assert deliver.call(notification.pk) == "sent"
+    with caplog.at_level("DEBUG"):
+        assert deliver.call(notification.pk) == "kept"
 
-    assert "0987654321" in caplog.text and "Y kien K7QX: Dang giai quyet" in caplog.text
+    out, err = capfd.readouterr()
+    for text in (caplog.text, out, err):
+        assert "0987654321" not in text and "Dang giai quyet" not in text
     assert mail.outbox == []
     notification.refresh_from_db()
-    assert notification.status == Notification.Status.SENT
+    assert notification.status == Notification.Status.KEPT
+    assert notification.get_status_display() == "Lưu tại hộp thư, chưa gửi"
 
 
 def test_deliver_sends_an_sms_through_a_configured_gateway_class(settings):
