@@ -1,10 +1,14 @@
 """Nhập từ Excel: an organisation's list of opinions uploaded as XLSX, XLS or CSV, previewed, then imported.
 
-Upload → actions.upload_import keeps the file on a PetitionImport record and the page moves to that record:
-its preview (with the column choice when the layout is not recognised), the confirmation, the progress of a
-long import run by the task worker, and the report. Every step is an action in actions.py; the record (not a
-process's memory) carries the state, so any process can show it and a list submitted twice is imported once.
+Upload → actions.upload_import checks the file's cheap bounds and keeps it on a PetitionImport record; the file
+is read once (by the task worker, or at once when small) into stored rows and deleted. The page moves to that
+record: the reading's progress, the preview of the stored rows (with the column choice when the layout is not
+recognised), the confirmation, the progress of a long import run by the task worker, and the report. Every step
+is an action in actions.py; the record (not a process's memory) carries the state, so any process can show it, a
+page view never reads the file, and a list submitted twice is imported once.
 """
+
+import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,12 +24,12 @@ from doithoai.lib.forms import show_action_errors
 from doithoai.petitions import actions, importing
 from doithoai.petitions.actions import ActionError
 from doithoai.petitions.import_forms import ImportColumnsForm, ImportCommitForm, ImportUploadForm
-from doithoai.petitions.models import PetitionImport
+from doithoai.petitions.models import ImportRow, PetitionImport
 from doithoai.petitions.views import _chosen_organization
 from doithoai.plans.models import Dialogue
 
 Role = permissions.Role
-PREVIEW_ROWS = 500  # rows shown on the preview page (every row is checked; problems are listed first)
+PREVIEW_PAGE = 100  # rows per page of the preview (every row is checked; the counts cover them all)
 REPORT_PAGE = 100
 TEMPLATE = "petitions/import.html"
 RECENT = 10
@@ -61,7 +65,7 @@ def _open_dialogues(organization: Organization):
 def import_template(request: HttpRequest) -> HttpResponse:
     """Tệp mẫu: the empty list to fill in Excel."""
     _organizations(request.user)
-    response = HttpResponse(importing.template_workbook(), content_type=importing.XLSX)
+    response = HttpResponse(template_workbook(), content_type=importing.XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-y-kien.xlsx"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -107,7 +111,8 @@ def import_file(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
-    """One uploaded list: preview and column choice, confirmation, progress, report (by its status)."""
+    """One uploaded list: reading, preview and column choice, confirmation, progress, report (by its status).
+    Every stage reads the record and its stored rows: no page view reads the file."""
     organizations = _organizations(request.user)
     batch = (
         PetitionImport.objects.select_related("organization", "dialogue", "created_by")
@@ -117,15 +122,20 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     if batch is None:
         raise Http404("import")
     page = _BatchPage(request, batch, organizations)
-    if batch.status == PetitionImport.Status.PREVIEWED:
-        if request.method == "POST" and "header_line" in request.POST:
-            return page.choose_columns()
-        if request.method == "POST":
-            return page.commit()
-        return page.preview()
-    if batch.status in (PetitionImport.Status.QUEUED, PetitionImport.Status.RUNNING):
-        return page.progress()
-    return page.report()
+    working = batch.is_being_read or batch.status in (PetitionImport.Status.QUEUED, PetitionImport.Status.RUNNING)
+    if working:
+        return page.progress() if request.method == "GET" else redirect(page.url)
+    if request.htmx:  # the progress poll ends: load the whole page with what comes next
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = page.url
+        return response
+    if batch.status != PetitionImport.Status.PREVIEWED:
+        return page.report() if request.method == "GET" else redirect(page.url)
+    if request.method == "POST" and "header_line" in request.POST:
+        return page.choose_columns()
+    if request.method == "POST":
+        return page.commit()
+    return page.preview()
 
 
 class _BatchPage:
@@ -144,36 +154,25 @@ class _BatchPage:
 
     # ------------------------------------------------------------ preview, columns, confirmation
 
-    def _layout(self) -> importing.Layout:
-        with self.batch.file.open("rb") as stored:
-            return importing.layout(stored.read())
-
-    def _columns_form(self, data=None, found: importing.Layout | None = None) -> ImportColumnsForm:
-        return ImportColumnsForm(
-            data, found=found or self._layout(), chosen=self.batch.columns, header_line=self.batch.header_line
-        )
+    def _columns_form(self, data=None) -> ImportColumnsForm:
+        """The column choice, from the first stored rows (one query)."""
+        first = self.batch.rows.order_by("line").values_list("line", "cells")[: importing.LAYOUT_ROWS]
+        found = importing.find_layout(list(first), self.batch.source)
+        return ImportColumnsForm(data, found=found, chosen=self.batch.columns, header_line=self.batch.header_line)
 
     def preview(self, commit_form=None, columns_form=None, status=200) -> HttpResponse:
-        try:
-            if not self.batch.columns:
-                return self.render("columns", status=status, columns_form=columns_form or self._columns_form())
-            parsed = actions.parse_import(self.batch)  # the file is read once: the column choice uses its layout
-            columns_form = columns_form or self._columns_form(found=parsed.layout)
-        except (importing.ImportRefused, FileNotFoundError, OSError) as error:
-            return self.render(
-                "gone", status=410, page_error=str(error) if isinstance(error, importing.ImportRefused) else ""
-            )
-        problems = [r for r in parsed.rows if r.errors or r.warnings]
-        shown = problems[:PREVIEW_ROWS]
-        if len(shown) < PREVIEW_ROWS:
-            seen = {r.line for r in shown}
-            shown += [r for r in parsed.rows if r.line not in seen][: PREVIEW_ROWS - len(shown)]
-            shown.sort(key=lambda r: r.line)
+        batch = self.batch
+        if not batch.columns:
+            return self.render("columns", status=status, columns_form=columns_form or self._columns_form())
+        problems = self.request.GET.get("xem") == "loi"
+        least = ImportRow.State.WARNING if problems else ImportRow.State.OK
+        rows = batch.rows.filter(state__gte=least).order_by("line").only("line", "cells", "formulas", "batch_id")
+        page = Paginator(rows, PREVIEW_PAGE).get_page(self.request.GET.get("trang"))
         return self.render(
-            "preview", status=status, parsed=parsed, shown=shown, commit_form=commit_form or ImportCommitForm(),
-            columns_form=columns_form, valid_count=len(parsed.valid), invalid_count=len(parsed.invalid),
-            warning_count=len(problems), all_shown=len(shown) == len(parsed.rows),
-            inline_rows=actions.IMPORT_INLINE_ROWS,
+            "preview", status=status, page=page, shown=actions.checked_rows(batch, page.object_list),
+            problems=problems, query="xem=loi" if problems else "", commit_form=commit_form or ImportCommitForm(),
+            recognised=[label for field, label in importing.COLUMN_LABELS.items() if field in batch.columns],
+            columns_form=columns_form or self._columns_form(), inline_rows=actions.IMPORT_INLINE_ROWS,
         )  # fmt: skip
 
     def choose_columns(self) -> HttpResponse:
@@ -181,15 +180,13 @@ class _BatchPage:
         if form.is_valid():
             try:
                 actions.choose_import_columns(
-                    self.batch,
-                    columns=form.columns(),
-                    header_line=form.cleaned_data["header_line"],
+                    self.batch, columns=form.columns(), header_line=form.cleaned_data["header_line"],
                     by=self.request.user,
-                )
+                )  # fmt: skip
             except ValidationError as error:
                 show_action_errors(form, error)
-            except ActionError as error:
-                raise PermissionDenied(str(error)) from error
+            except ActionError:
+                return redirect(self.url)  # the list moved on meanwhile: its page shows what became of it
             else:
                 return redirect(self.url)
         if not self.batch.columns:
@@ -206,8 +203,6 @@ class _BatchPage:
         except ValidationError as error:
             form.add_error(None, error.messages)
             return self.preview(commit_form=form, status=422)
-        except importing.ImportRefused as error:
-            return self.render("gone", status=410, page_error=str(error))
         except ActionError:
             pass  # submitted twice: the record's page shows what became of the first submission
         return redirect(self.url)
@@ -220,10 +215,54 @@ class _BatchPage:
         return self.render("progress")
 
     def report(self) -> HttpResponse:
-        if self.request.htmx:  # the progress poll ends: load the whole page with the report
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = self.url
-            return response
         petitions = self.batch.petitions.order_by("pk").only("pk", "code", "content", "imported_in")
         page = Paginator(petitions, REPORT_PAGE).get_page(self.request.GET.get("trang"))
         return self.render("report", page=page)
+
+
+# ------------------------------------------------------------ the template to fill
+
+GUIDE = (
+    "Hướng dẫn điền danh sách ý kiến, kiến nghị",
+    "",
+    "1. Mỗi dòng của trang “Ý kiến” là một ý kiến; chỉ cột “Nội dung ý kiến, kiến nghị” là bắt buộc.",
+    "2. Họ và tên, điện thoại, thôn: ghi nếu người nêu đồng ý; có thể để trống.",
+    "3. Điện thoại: 10 hoặc 11 chữ số, bắt đầu bằng 0 hoặc +84.",
+    "4. Thôn, tổ dân phố: ghi đúng tên thôn của xã (ví dụ “Thôn Trung”); tên khác được giữ làm địa chỉ.",
+    "5. Loại: góp ý, kiến nghị, phản ánh hoặc câu hỏi; để trống là kiến nghị.",
+    "6. Khiếu nại, tố cáo không gửi theo danh sách này: xin hướng dẫn người dân gửi riêng theo quy định.",
+    "7. Không dùng công thức; các dòng để trống được bỏ qua; tối đa 10.000 dòng mỗi tệp.",
+    "8. Lưu tệp dưới dạng Excel (.xlsx) hoặc CSV UTF-8, rồi tải lên ở trang “Nhập từ Excel”.",
+)
+
+
+def template_workbook() -> bytes:
+    """The downloadable template: every cell a string (data type "s"), never a formula."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Ý kiến"
+    for column, (title, width) in enumerate(
+        zip(importing.TEMPLATE_HEADERS, (6, 60, 25, 14, 20, 22, 25), strict=True), 1
+    ):
+        cell = sheet.cell(row=1, column=column)
+        _string(cell, title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.column_dimensions["A"].width = 110
+    for line, text in enumerate(GUIDE, 1):
+        _string(guide.cell(row=line, column=1), text)
+    guide["A1"].font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _string(cell, text: str) -> None:
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would make a formula of any text starting with "="
