@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from doithoai.accounts.models import Organization, Person, Post, RoleAssignment, Unit, User
+from doithoai.accounts.models import LoginThrottle, Organization, Person, Post, RoleAssignment, Unit, User
 
 
 @admin.register(Unit)
@@ -61,3 +61,20 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["role", "unit"]
     search_fields = ["user__username", "organization__name"]
     autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Failed log-ins and locks: read-only; deleting a row lifts its lock (the coordinator's page does the same)."""
+
+    list_display = ["username", "scope", "failures", "last_failure_at", "locked_until"]
+    list_filter = ["scope"]
+    search_fields = ["username"]
+    fields = ["username", "scope", "failures", "last_failure_at", "locked_until"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

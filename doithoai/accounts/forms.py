@@ -1,9 +1,11 @@
-"""Login and password forms: NFC-normalised input, Vietnamese labels."""
+"""Login and password forms: NFC-normalised input, Vietnamese labels, the log-in lockout."""
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from doithoai.accounts import throttle
 from doithoai.lib.text import nfc_line
 
 
@@ -17,10 +19,31 @@ class LoginForm(auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (mật khẩu phân biệt chữ hoa, chữ thường)."),
         "inactive": _("Tài khoản này đã bị khóa."),
+        "locked": _("Tài khoản tạm bị khóa do đăng nhập sai nhiều lần."),
     }
+    locked = False
 
     def clean_username(self):
         return nfc_line(self.cleaned_data.get("username"))
+
+    def clean(self):
+        """Refuse a locked name before the password is even checked; count a wrong password (throttle.py)."""
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (username and password):
+            return super().clean()
+        attempt = throttle.LoginAttempt.of(self.request, username)
+        if attempt.locked():
+            self.locked = True
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                attempt.failed()
+                self.locked = attempt.locked()
+            raise
+        attempt.succeeded()
+        return cleaned
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -189,3 +189,31 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class LoginThrottle(models.Model):
+    """Failed log-ins counted for one key (hạn chế đăng nhập sai): a user name from one address, a user name from
+    one browser that logged in before (its device cookie), or a user name alone; locked for a while at the limit."""
+
+    class Scope(models.TextChoices):
+        ADDRESS = "address", _("tên đăng nhập từ một địa chỉ")
+        DEVICE = "device", _("tên đăng nhập từ một trình duyệt quen")
+        NAME = "name", _("tên đăng nhập (mọi nơi)")
+
+    key = models.CharField(_("khóa"), max_length=255, unique=True)
+    scope = models.CharField(_("phạm vi"), max_length=8, choices=Scope)
+    username = models.CharField(_("tên đăng nhập"), max_length=150, db_index=True)  # as folded for the key
+    failures = models.PositiveIntegerField(_("số lần sai"), default=0)
+    last_failure_at = models.DateTimeField(_("lần sai gần nhất"))
+    locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa đăng nhập")
+        verbose_name_plural = _("khóa đăng nhập")
+        indexes = [models.Index(fields=["locked_until"]), models.Index(fields=["last_failure_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(scope__in=["address", "device", "name"]), name="login_throttle_scope_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} ({self.get_scope_display()}): {self.failures}"

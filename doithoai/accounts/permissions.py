@@ -74,7 +74,7 @@ def chosen_unit(user, roles, choice: str = "") -> Unit:
     if not units:
         raise PermissionDenied("unit")
     if choice:
-        if not (choice.isascii() and choice.isdigit() and int(choice) in units):
+        if not (choice.isascii() and choice.isdigit() and len(choice) < 19 and int(choice) in units):
             raise Http404("don-vi")
         return units[int(choice)]
     return sorted(units.values(), key=lambda u: u.name)[0]
@@ -148,6 +148,14 @@ def can_see_identity(user, petition: Petition) -> bool:
     return _is_assigned_agency(user, petition)
 
 
+def can_see_internal(user, petition: Petition) -> bool:
+    """Internal notes, attachments, assignments and answers of a petition the user may open. Once it is a tố cáo,
+    only the coordinator and the chair: the organisation that sent it keeps the public steps and nothing more."""
+    if petition.kind == "to_cao":
+        return has_role(user, petition.unit_id, *UNIT_STAFF)
+    return True
+
+
 def _is_assigned_agency(user, petition: Petition, lead_only: bool = False) -> bool:
     orgs = [o.pk for o in organizations_for(user, Role.AGENCY)]
     if not orgs:
@@ -217,6 +225,10 @@ def _petition_view(user, petition) -> bool:
     return petitions_visible_to(user).filter(pk=petition.pk).exists()
 
 
+def _petition_view_internal(user, petition) -> bool:
+    return can_see_internal(user, petition) and _petition_view(user, petition)
+
+
 def _answer_at_dialogue(user, petition) -> bool:
     if petition.kind in CONFIDENTIAL_KINDS:  # handed to their legal procedure, never to a dialogue seat
         return _unit_staff(user, petition)
@@ -253,6 +265,12 @@ def _complete_task(user, task) -> bool:
     return any(r.organization_id == task.organization_id and r.unit_id == task.plan.unit_id for r in roles_of(user))
 
 
+def _unlock_account(user, account) -> bool:
+    """A coordinator unlocks the accounts that hold a role in their unit."""
+    units = set(units_with_role(user, Role.COORDINATOR))
+    return bool(units) and account.roles.filter(unit_id__in=units).exists()
+
+
 def _aggregates(user, unit) -> bool:
     unit_id = _unit_of(unit)
     return has_role(user, unit_id, *UNIT_STAFF) or unit_id in province_communes(user)
@@ -261,6 +279,7 @@ def _aggregates(user, unit) -> bool:
 RULES = {
     "petition.view": _petition_view,
     "petition.view_identity": can_see_identity,
+    "petition.view_internal": _petition_view_internal,
     "petition.classify": _coordinator,
     "petition.merge": _coordinator,
     "petition.decline": _coordinator,
@@ -289,6 +308,7 @@ RULES = {
     "plantask.complete": _complete_task,
     "organization.submit_petitions": _submit_for_org,
     "unit.view_aggregates": _aggregates,
+    "account.unlock": _unlock_account,
 }
 
 
@@ -322,6 +342,7 @@ __all__ = [
     "dialogues_visible_to",
     "plans_visible_to",
     "can_see_identity",
+    "can_see_internal",
     "is_staff_user",
     "User",
 ]

@@ -1,17 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from doithoai.accounts import forms
+from doithoai.accounts import forms, views
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=forms.LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",
@@ -27,4 +21,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("can-bo/tai-khoan-bi-khoa/", views.lockouts, name="lockouts"),
+    path("can-bo/tai-khoan-bi-khoa/<int:pk>/mo-khoa/", views.unlock, name="unlock"),
 ]

@@ -335,6 +335,7 @@ def _one_of_each(commune) -> dict:
         "plantask": factories.PlanTaskFactory(plan=dialogue.plan, organization=commune.farmers),
         "organization": commune.farmers,
         "unit": commune.unit,
+        "account": factories.user_with_role(Role.CHAIR, commune.unit),
     }
 
 

@@ -167,7 +167,7 @@ def test_wrong_password_is_explained_in_vietnamese(client, commune, user_with_ro
 def test_repeated_failures_lock_the_user_name_not_the_hall(client, commune, user_with_role, settings):
     user_with_role("coordinator", commune.unit, username="vanphong")
     user_with_role("chair", commune.unit, username="bithu")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURES):
         client.post("/dang-nhap/", {"username": "vanphong", "password": "sai"})
     locked = client.post("/dang-nhap/", {"username": "vanphong", "password": "mat-khau-thu-2026"})
     assert locked.status_code == 429
