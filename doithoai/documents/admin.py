@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from doithoai.documents.models import Document, DocumentRegister, PartyTerm
+from doithoai.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(PartyTerm)
@@ -15,16 +16,9 @@ class DocumentRegisterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    """Numbers come from the register action; here they can be read, not typed."""
+class DocumentAdmin(ReadOnlyAdmin):
+    """Numbers come from the register action; issued papers are records, read here, never typed."""
 
     list_display = ["code", "summary", "issued_on", "signer_post"]
     list_filter = ["register__doc_type"]
-    readonly_fields = ["register", "number"]
     list_select_related = ["register"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

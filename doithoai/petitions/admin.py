@@ -1,7 +1,9 @@
-"""Admin for petitions: a view of the data; statuses and history are read-only (changes go through actions)."""
+"""Admin for petitions: the workflow's records are read-only here (every change goes through an action, with its
+history); only the unit's settings — topics, deadline rules, the state's day-swaps — are edited in the admin."""
 
 from django.contrib import admin
 
+from doithoai.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 from doithoai.petitions.models import (
     Answer,
     Assignment,
@@ -23,79 +25,60 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(ReadOnlyInline):
     model = HistoryEntry
-    extra = 0
-    can_delete = False
     fields = ["at", "actor_label", "action", "from_status", "to_status", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
+class PetitionAdmin(ReadOnlyAdmin):
+    """Kind, unit, content, status, dates, answers and identity change only through the actions (with history)."""
+
     list_display = ["code", "status", "kind", "topic", "channel", "received_at", "deadline", "unit"]
     list_filter = ["unit", "status", "kind", "channel", "topic"]
-    search_fields = ["code", "search_key"]
+    search_fields = ["code"]
     date_hierarchy = "received_at"
-    readonly_fields = ["code", "status", "is_public", "merged_into", "search_key"]
     list_select_related = ["topic", "unit"]
     inlines = [HistoryInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_exclude(self, request, obj=None):
-        """A complainant's or denouncer's identity is read on the staff page (logged), not in the admin."""
+    def get_fields(self, request, obj=None):
+        """A complainant's or denouncer's identity is read on the staff page (every view logged), not here."""
+        fields = [f.name for f in Petition._meta.fields if f.name != "id"]
         if obj is not None and obj.is_confidential:
-            return [*IDENTITY_FIELDS]
-        return super().get_exclude(request, obj)
+            return [f for f in fields if f not in IDENTITY_FIELDS]
+        return fields
 
 
-IDENTITY_FIELDS = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address", "village")
+IDENTITY_FIELDS = (
+    "submitter_name", "submitter_phone", "submitter_email", "submitter_address", "village",
+    "submitter_organization", "submitter_organization_name",
+)  # fmt: skip
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["petition", "lead", "status", "deadline", "is_current"]
     list_filter = ["status"]
-    readonly_fields = ["status", "is_current"]
     list_select_related = ["petition", "lead"]
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "requested_deadline", "status"]
-    readonly_fields = ["status", "decided_by", "decided_at"]
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdmin):
     list_display = ["petition", "source", "answered_at", "approved_at", "published_at", "satisfaction"]
-    readonly_fields = ["approved_by", "approved_at", "published_at", "satisfaction", "satisfaction_reason", "is_current"]
     list_select_related = ["petition"]
 
 
 @admin.register(HistoryEntry)
-class HistoryEntryAdmin(admin.ModelAdmin):
+class HistoryEntryAdmin(ReadOnlyAdmin):
     """Append-only: the admin can read the timeline, never add, edit or delete it."""
 
     list_display = ["petition", "at", "actor_label", "action", "from_status", "to_status"]
     list_select_related = ["petition"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DeadlineRule)
@@ -115,27 +98,14 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "petition", "content_type", "size", "uploaded_at"]
-    readonly_fields = ["petition", "file", "original_name", "content_type", "extension", "size", "sha256", "uploaded_at"]
     list_select_related = ["petition"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(IdentityView)
-class IdentityViewAdmin(admin.ModelAdmin):
+class IdentityViewAdmin(ReadOnlyAdmin):
     """Who read a complaint's or denunciation's identity, and when: a log, never edited."""
 
     list_display = ["at", "user", "petition", "context"]
     list_select_related = ["user", "petition"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

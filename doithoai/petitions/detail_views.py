@@ -291,6 +291,8 @@ class _Page:
         self.side_panels += [n for n in (bound or {}) if n not in self.available and n != "summary"]
         shown = p.merged_into if p.status == S.MERGED and p.merged_into_id else p
         may_see_identity = permissions.can_see_identity(self.user, p)
+        internal = permissions.can_see_internal(self.user, p)
+        history = [h for h in p.history.all() if internal or h.is_public]
         return {
             "petition": p,
             "page": self,
@@ -301,7 +303,8 @@ class _Page:
             "confidential": p.kind in CONFIDENTIAL,
             "identity": identity if identity is not None else (self.identity() if may_see_identity else None),
             "may_see_identity": may_see_identity,
-            "history": [(h, ACTION_LABELS.get(h.action, h.action)) for h in p.history.all()],
+            "internal": internal,
+            "history": [(h, ACTION_LABELS.get(h.action, h.action)) for h in history],
             "status_labels": dict(S.choices),
             "file_types": FILE_TYPES,
         }
@@ -405,6 +408,8 @@ def _download(field, filename: str, content_type: str) -> FileResponse:
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """A petition's attachment, for those who may open the petition."""
     petition = get_object_or_404(_visible(request.user), pk=pk)
+    if not permissions.can_see_internal(request.user, petition):
+        raise Http404("tệp")
     item = get_object_or_404(Attachment, petition=petition, pk=attachment_id)
     return _download(item.file, item.original_name, item.content_type)
 
@@ -414,6 +419,8 @@ def answer_document(request: HttpRequest, pk: int, answer_id: int) -> FileRespon
     """The file of the document carrying an answer (văn bản trả lời), for those who may open the petition
     (the agencies on it included)."""
     petition = get_object_or_404(_visible(request.user), pk=pk)
+    if not permissions.can_see_internal(request.user, petition):
+        raise Http404("tệp")
     answer = get_object_or_404(Answer, petition=petition, pk=answer_id)
     if not answer.document_file:
         raise Http404("tệp")
