@@ -86,6 +86,19 @@ def check_uploads(uploads) -> list[CheckedUpload]:
     return [check_upload(u) for u in uploads]
 
 
+def disk_has_room(size: int) -> bool:
+    """Whether `size` more bytes leave the media disk at least settings.UPLOAD_MIN_FREE_DISK free (a full disk would
+    stop the database and the whole service, not only uploads)."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.MEDIA_ROOT)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return shutil.disk_usage(folder).free - size >= settings.UPLOAD_MIN_FREE_DISK
+
 
 def store_after_commit(instance, field: str, content) -> None:
     """Write a saved instance's file (its field already holds the generated name) once the transaction commits:

@@ -9,7 +9,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from doithoai.accounts import permissions
@@ -17,7 +18,7 @@ from doithoai.accounts.models import Organization, Unit
 from doithoai.lib import clock
 from doithoai.lib.contact import normalise_email, normalise_phone
 from doithoai.lib.text import fold, nfc, nfc_line
-from doithoai.lib.uploads import check_upload, check_uploads, store_after_commit
+from doithoai.lib.uploads import check_upload, check_uploads, disk_has_room, store_after_commit
 from doithoai.petitions import deadlines, history, importing, notices
 from doithoai.petitions.models import (
     Answer,
@@ -25,6 +26,7 @@ from doithoai.petitions.models import (
     Attachment,
     ExtensionRequest,
     IdentityView,
+    ImportRow,
     Petition,
     PetitionImport,
     Topic,
@@ -96,10 +98,16 @@ def submit_petition(
     dialogue=None,
     consent: bool = False,
     attachments=(),
+    refused_attachments: int = 0,
+    submission_key: str = "",
     by=None,
     received_at: dt.datetime | None = None,
 ) -> Petition:
-    """Tiếp nhận: record an opinion from any channel; the only way a petition comes to exist."""
+    """Tiếp nhận: record an opinion from any channel; the only way a petition comes to exist. Files refused before
+    (an upload allowance used up) are counted in `refused_attachments`, so the timeline says they were sent.
+    A form's one-time `submission_key` already used gives back the petition it created, and creates nothing."""
+    if submission_key and (first := _submitted_with(submission_key, unit)):
+        return first
     errors: dict[str, list[str]] = {}
     content = nfc(content)
     if not content:
@@ -150,14 +158,17 @@ def submit_petition(
     if anonymous:
         name = phone = email = address = ""
     received_at = received_at or clock.now()
-    petition = Petition.objects.create(
+    petition, first = _create_once(
         unit=unit, content=content, search_key=fold(content), submitter_name=name, submitter_phone=phone,
         submitter_email=email, submitter_address=address, village=village, submitter_organization=organization,
         submitter_organization_name=organization_name, anonymous=anonymous,
         consent_at=received_at if consent and not anonymous else None, channel=channel, dialogue=dialogue,
-        kind=kind, received_at=received_at, created_by=by if getattr(by, "is_authenticated", False) else None,
+        kind=kind, received_at=received_at, submission_key=submission_key,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
         deadline=deadlines.deadline_for(unit, kind, "", timezone.localdate(received_at)),
     )  # fmt: skip
+    if first is not None:
+        return first
     for upload in checked:
         attachment = Attachment(
             petition=petition, original_name=upload.original_name, content_type=upload.content_type,
@@ -169,10 +180,32 @@ def submit_petition(
     history.record(
         petition, "receive", actor=petition.created_by, actor_label="" if petition.created_by else "Người gửi",
         to_status=S.RECEIVED, public=True, at=received_at,
-        note=f"Tiếp nhận qua kênh: {petition.get_channel_display()}",
+        note=f"Tiếp nhận qua kênh: {petition.get_channel_display()}"
+        + (f" ({refused_attachments} tệp đính kèm không được lưu: vượt giới hạn dung lượng)" if refused_attachments
+           else ""),
     )  # fmt: skip
     notices.receipt(petition)
     return petition
+
+
+def _create_once(**fields) -> tuple[Petition | None, Petition | None]:
+    """(the new petition, None), or (None, the first petition) when the same form was posted at the same instant and
+    the other post committed first (the unique submission key refuses the second)."""
+    if not fields["submission_key"]:
+        return Petition.objects.create(**fields), None
+    try:
+        with transaction.atomic():
+            return Petition.objects.create(**fields), None
+    except IntegrityError:
+        first = _submitted_with(fields["submission_key"], fields["unit"])
+        if first is None:
+            raise
+        return None, first
+
+
+def _submitted_with(submission_key: str, unit: Unit) -> Petition | None:
+    """The petition a form's one-time key created, if any (of this unit: a key is never a way into another's)."""
+    return Petition.objects.filter(submission_key=submission_key, unit=unit).first()
 
 
 def _require_intake(by, unit: Unit, channel: str, dialogue, organization) -> None:
@@ -683,88 +716,203 @@ def view_identity(petition: Petition, user, *, context: str = "") -> dict[str, s
 
 # ------------------------------------------------------------------ import of a list (nhập từ Excel)
 
-IMPORT_INLINE_ROWS = 300  # larger lists are imported by the task worker, with a progress bar
+IMPORT_INLINE_ROWS = 300  # larger lists are checked again and imported by the task worker, with a progress bar
 IMPORT_KEEP = dt.timedelta(days=1)  # an upload not imported within a day is deleted (it holds personal data)
 IMPORT_PROGRESS_EVERY = 200
+IMPORT_CHUNK = 500  # rows stored, checked or imported per query
+IMPORT_SWEEP = 50  # imports the periodic sweep cleans per run (each at most 10,020 stored rows)
+_I = PetitionImport.Status
 
 
 def upload_import(
     organization: Organization, *, data: bytes, original_name: str, by, dialogue=None, at: dt.datetime | None = None
 ) -> PetitionImport:
-    """Tải lên danh sách: read the file (importing.ImportRefused when it cannot be read: nothing is kept) and keep
-    it, with the columns found, for the preview. The list is received when it is uploaded (`at`, default now):
-    that is the time its rows are recorded as received."""
+    """Tải lên danh sách: check the file's cheap bounds (importing.check_file; ImportRefused: nothing is kept),
+    keep it, and have it read once: at once for a small file, else by the task worker (read_import). The list is
+    received when it is uploaded (`at`, default now): that is the time its rows are recorded as received."""
     _require(by, "organization.submit_petitions", organization)
     if dialogue is not None and dialogue.unit_id != organization.unit_id:
         raise ActionError("Buổi đối thoại không thuộc đơn vị này.")
-    found = importing.layout(data)
-    expire_imports()
+    checked = importing.check_file(data)
+    if not disk_has_room(len(data) * 4):  # the file, and its rows stored while it is read
+        raise importing.ImportRefused("Hệ thống tạm thời không nhận thêm tệp (ổ đĩa sắp đầy); xin báo quản trị hệ thống.")
     batch = PetitionImport(
         unit_id=organization.unit_id, organization=organization, dialogue=dialogue, created_by=by,
-        created_at=at or clock.now(), original_name=nfc_line(original_name)[:255] or "danh-sach", source=found.source,
-        header_line=found.header_line, columns=found.columns,
+        created_at=at or clock.now(), original_name=nfc_line(original_name)[:255] or "danh-sach", status=_I.UPLOADED,
     )  # fmt: skip
-    batch.file.save(original_name or "danh-sach.xlsx", ContentFile(data), save=False)
+    batch.file.save(f"danh-sach.{checked.kind}", ContentFile(data), save=False)  # the user's name: on the record only
     try:
         batch.save()
     except Exception:
         batch.file.delete(save=False)
         raise
+    if not checked.small:
+        _enqueue_reading(batch.pk)
+        return batch
+    batch = read_import(batch.pk)
+    if batch.status == _I.FAILED:  # a small file refused while read: as if refused at once, nothing is kept
+        batch.delete()
+        raise importing.ImportRefused(batch.error)
     return batch
 
 
+def _enqueue_reading(batch_id: int) -> None:
+    from doithoai.petitions.tasks import read_petition_list  # the task module imports this one
+
+    transaction.on_commit(lambda: read_petition_list.enqueue(batch_id))
+
+
+def read_import(batch_id: int) -> PetitionImport:
+    """Đọc tệp: read the stored file once, streaming (importing.open_table, within its bounds), keep its rows in
+    the database, delete the file, then check the rows. What the task worker runs (and the upload itself for a
+    small file); a file beyond the bounds fails the import with the reason. A step delivered twice runs once."""
+    if PetitionImport.objects.filter(pk=batch_id, status=_I.UPLOADED).update(status=_I.READING, rows_total=0):
+        batch = PetitionImport.objects.get(pk=batch_id)
+        try:
+            found = importing.find_layout(_store_rows(batch), batch.source)
+        except importing.ImportRefused as error:
+            return _finish_import(batch, _I.FAILED, error=str(error))
+        except Exception:
+            _finish_import(batch, _I.FAILED, error="Lỗi hệ thống khi đọc tệp; xin tải tệp lên lại.")
+            raise
+        finally:
+            batch.file.delete(save=False)  # the list holds personal data: read once, it is not kept
+        PetitionImport.objects.filter(pk=batch_id, status=_I.READING).update(
+            status=_I.CHECKING, file="", header_line=found.header_line, columns=found.columns
+        )
+    return check_import(batch_id)
+
+
+def _store_rows(batch: PetitionImport) -> list[tuple[int, list[str]]]:
+    """Every non-blank row of the file into ImportRow, in chunks; returns the first rows (for the layout)."""
+    first, chunk, count = [], [], 0
+    try:
+        stored = batch.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError) as error:
+        raise importing.ImportRefused("Tệp đã được nhập hoặc đã hết hạn. Xin tải tệp lên lại.") from error
+    with stored, importing.open_table(stored) as table:
+        PetitionImport.objects.filter(pk=batch.pk).update(source=table.source)
+        batch.source = table.source
+        for line, cells, formulas in table.rows:
+            if len(first) < importing.LAYOUT_ROWS:
+                first.append((line, cells))
+            chunk.append(ImportRow(batch=batch, line=line, cells=cells, formulas=formulas))
+            if len(chunk) == IMPORT_CHUNK:
+                count += len(ImportRow.objects.bulk_create(chunk))
+                PetitionImport.objects.filter(pk=batch.pk).update(rows_total=count)  # progress, read by the page
+                chunk = []
+        ImportRow.objects.bulk_create(chunk)
+    return first
+
+
+def check_import(batch_id: int) -> PetitionImport:
+    """Kiểm tra các dòng: check every stored row with the chosen columns (no file is read), keep each row's
+    verdict and the counts; the import is then ready for its preview. Runs only while the import is `checking`."""
+    batch = PetitionImport.objects.get(pk=batch_id)
+    if batch.status != _I.CHECKING:
+        return batch
+    counts = dict.fromkeys(ImportRow.State.values, 0)
+    for rows in _row_chunks(batch):
+        by_state: dict[int, list[int]] = {}
+        for stored in rows:
+            state = _state(_checked(batch, stored, _villages_of(batch)))
+            by_state.setdefault(state, []).append(stored.pk)
+            counts[state] += 1
+        for state, pks in by_state.items():  # at most four plain updates a chunk (bulk_update's CASE is slow)
+            ImportRow.objects.filter(pk__in=pks).update(state=state)
+    ok, warning, error = counts[ImportRow.State.OK], counts[ImportRow.State.WARNING], counts[ImportRow.State.ERROR]
+    if ok + warning + error > importing.MAX_ROWS:  # the header chosen lower leaves more than a list may have
+        return _finish_import(batch, _I.FAILED, error=str(importing.refused("rows")))
+    PetitionImport.objects.filter(pk=batch_id, status=_I.CHECKING).update(
+        status=_I.PREVIEWED, rows_total=ok + warning + error, rows_valid=ok + warning, rows_flagged=warning + error
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def _row_chunks(batch: PetitionImport, **filters):
+    """The stored rows in file order, IMPORT_CHUNK at a time (one query each, by line: bounded memory)."""
+    last = 0
+    while True:
+        rows = list(ImportRow.objects.filter(batch=batch, line__gt=last, **filters).order_by("line")[:IMPORT_CHUNK])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].line
+
+
+def _villages_of(batch: PetitionImport) -> dict:
+    """The unit's villages by folded name, read once per import (kept on the record object)."""
+    if not hasattr(batch, "_villages"):
+        villages = Organization.objects.filter(unit_id=batch.unit_id, kind=Organization.Kind.VILLAGE, is_active=True)
+        batch._villages = importing.village_index(villages)
+    return batch._villages
+
+
+def _checked(batch: PetitionImport, stored: ImportRow, villages: dict) -> importing.Row | None:
+    """A stored row checked with the import's columns; None when it is not a row of opinions."""
+    if not batch.columns or stored.line <= (batch.header_line or 0):
+        return None
+    return importing.check_row(stored.line, stored.cells, set(stored.formulas), batch.columns, villages)
+
+
+def _state(row: importing.Row | None) -> int:
+    if row is None:
+        return ImportRow.State.IGNORED
+    if row.errors:
+        return ImportRow.State.ERROR
+    return ImportRow.State.WARNING if row.warnings else ImportRow.State.OK
+
+
+def checked_rows(batch: PetitionImport, rows) -> list[importing.Row]:
+    """Stored rows (one page of the preview) with their errors and warnings, checked again as they are shown."""
+    villages = _villages_of(batch)
+    return [row for row in (_checked(batch, stored, villages) for stored in rows) if row is not None]
+
+
 def choose_import_columns(batch: PetitionImport, *, columns: dict[str, int], header_line: int, by) -> PetitionImport:
-    """Chọn cột: the user says which column of another layout holds what (the content column is required)."""
+    """Chọn cột: the user says which column of another layout holds what (the content column is required); the
+    stored rows are checked again with them, at once for a short list, else by the task worker."""
     _require(by, "organization.submit_petitions", batch.organization)
-    if batch.status != PetitionImport.Status.PREVIEWED:
-        raise ActionError("Danh sách này đã được nhập hoặc đã hủy; không đổi được cột.")
     if columns.get("content") is None:
         raise ValidationError({"content": ["Xin chọn cột chứa nội dung ý kiến."]})
     chosen = [i for i in columns.values() if i is not None]
     if len(chosen) != len(set(chosen)):
         raise ValidationError({"__all__": ["Mỗi cột của tệp chỉ chọn cho một mục."]})
-    batch.columns = {field: index for field, index in columns.items() if index is not None}
-    batch.header_line = header_line
-    batch.save(update_fields=["columns", "header_line"])
-    return batch
-
-
-def parse_import(batch: PetitionImport) -> importing.Parsed:
-    """The stored file read again with the chosen columns (ImportRefused when it has gone or cannot be read)."""
-    try:
-        with batch.file.open("rb") as stored:
-            data = stored.read()
-    except (FileNotFoundError, OSError, ValueError) as error:
-        raise importing.ImportRefused("Tệp đã được nhập hoặc đã hết hạn. Xin tải tệp lên lại.") from error
-    villages = Organization.objects.filter(unit_id=batch.unit_id, kind=Organization.Kind.VILLAGE, is_active=True)
-    if batch.columns:
-        return importing.parse(data, villages, columns=batch.columns, header_line=batch.header_line or 0)
-    return importing.parse(data, villages)
+    moved = PetitionImport.objects.filter(pk=batch.pk, status=_I.PREVIEWED).update(
+        status=_I.CHECKING, columns={field: index for field, index in columns.items() if index is not None},
+        header_line=header_line,
+    )  # fmt: skip
+    if not moved:
+        raise ActionError("Danh sách này đã được nhập hoặc đã hủy; không đổi được cột.")
+    if ImportRow.objects.filter(batch=batch).count() > IMPORT_INLINE_ROWS:
+        _enqueue_reading(batch.pk)  # the same task: read_import goes straight to the check
+        batch.refresh_from_db()
+        return batch
+    return check_import(batch.pk)
 
 
 def start_import(batch: PetitionImport, *, skip_errors: bool, by) -> PetitionImport:
-    """Xác nhận nhập: check the rows once more, then import at once (a short list) or queue the import for the
+    """Xác nhận nhập: from the counts of the check, import at once (a short list) or queue the import for the
     task worker (a long one). A second submission of the same list imports nothing (ActionError)."""
     _require(by, "organization.submit_petitions", batch.organization)
     already = "Danh sách này đã được gửi nhập rồi; không nhập lần thứ hai."
-    if not PetitionImport.objects.filter(pk=batch.pk, status=PetitionImport.Status.PREVIEWED).exists():
+    batch = PetitionImport.objects.filter(pk=batch.pk, status=_I.PREVIEWED).first()
+    if batch is None:
         raise ActionError(already)
-    parsed = parse_import(batch)
-    valid, invalid = parsed.valid, parsed.invalid
-    if not valid:
+    if not batch.rows_valid:
         raise ValidationError("Không có dòng hợp lệ nào để nhập. Xin sửa tệp rồi tải lên lại.")
-    if invalid and not skip_errors:
+    if batch.rows_invalid and not skip_errors:
         raise ValidationError(
-            f"Có {len(invalid)} dòng lỗi. Chọn “bỏ qua các dòng lỗi” để chỉ nhập {len(valid)} dòng hợp lệ, "
-            "hoặc sửa tệp rồi tải lên lại."
+            f"Có {batch.rows_invalid} dòng lỗi. Chọn “bỏ qua các dòng lỗi” để chỉ nhập {batch.rows_valid} dòng hợp "
+            "lệ, hoặc sửa tệp rồi tải lên lại."
         )
-    claimed = PetitionImport.objects.filter(pk=batch.pk, status=PetitionImport.Status.PREVIEWED).update(
-        status=PetitionImport.Status.QUEUED, skip_errors=skip_errors, rows_total=len(parsed.rows),
-        rows_valid=len(valid), rows_done=0,
-    )  # fmt: skip
+    claimed = PetitionImport.objects.filter(pk=batch.pk, status=_I.PREVIEWED).update(
+        status=_I.QUEUED, skip_errors=skip_errors, rows_done=0
+    )
     if not claimed:
         raise ActionError(already)
-    if len(valid) <= IMPORT_INLINE_ROWS:
+    if batch.rows_valid <= IMPORT_INLINE_ROWS:
         return run_import(batch.pk)
     from doithoai.petitions.tasks import import_petitions  # the task module imports this one
 
@@ -774,47 +922,59 @@ def start_import(batch: PetitionImport, *, skip_errors: bool, by) -> PetitionImp
 
 
 def run_import(batch_id: int) -> PetitionImport:
-    """Nhập danh sách: every valid row through submit_petition (channel org_batch), all in ONE transaction;
-    any failure saves nothing and is recorded on the import. Progress is kept on the record."""
-    now = clock.now()
-    started = PetitionImport.objects.filter(pk=batch_id, status=PetitionImport.Status.QUEUED).update(
-        status=PetitionImport.Status.RUNNING, started_at=now
+    """Nhập danh sách: every valid stored row, checked once more, through submit_petition (channel org_batch), all
+    in ONE transaction; any failure saves nothing and is recorded on the import. Progress is kept on the record."""
+    started = PetitionImport.objects.filter(pk=batch_id, status=_I.QUEUED).update(
+        status=_I.RUNNING, started_at=clock.now()
     )
     batch = PetitionImport.objects.select_related("organization", "created_by", "unit", "dialogue").get(pk=batch_id)
     if not started:
         return batch  # already run (a task delivered twice) or not confirmed
+    skipped: list[dict] = []
     try:
-        parsed = parse_import(batch)
-        rows = parsed.valid
-        if parsed.invalid and not batch.skip_errors:
-            raise ValidationError("Tệp đã thay đổi so với lúc xem trước; xin tải lên lại.")
-        villages = {v.pk: v for v in Organization.objects.filter(unit_id=batch.unit_id, kind=Organization.Kind.VILLAGE)}
         with _ImportProgress(batch.pk) as progress, deadlines.read_once(), transaction.atomic():
-            created = []
-            for index, row in enumerate(rows, start=1):
-                created.append(
-                    submit_petition(
-                        batch.unit, channel=Petition.Channel.ORG_BATCH, organization=batch.organization,
-                        village=villages.get(row.village_id), dialogue=batch.dialogue, by=batch.created_by,
-                        received_at=batch.created_at, **row.submission(),
-                    ).pk
-                )  # fmt: skip
-                progress.report(index)
-            Petition.objects.filter(pk__in=created).update(imported_in=batch)
-    except (ValidationError, ActionError, importing.ImportRefused) as error:
+            done = _import_rows(batch, progress, skipped)
+    except (ValidationError, ActionError) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-        return _finish_import(batch, PetitionImport.Status.FAILED, error="Chưa nhập ý kiến nào: " + "; ".join(messages))
+        return _finish_import(batch, _I.FAILED, error="Chưa nhập ý kiến nào: " + "; ".join(messages))
     except Exception:
-        _finish_import(batch, PetitionImport.Status.FAILED, error="Chưa nhập ý kiến nào: lỗi hệ thống khi nhập.")
+        _finish_import(batch, _I.FAILED, error="Chưa nhập ý kiến nào: lỗi hệ thống khi nhập.")
         raise
-    skipped = [{"line": r.line, "errors": r.errors} for r in parsed.invalid]
-    return _finish_import(batch, PetitionImport.Status.DONE, rows_done=len(created), skipped=skipped)
+    return _finish_import(batch, _I.DONE, rows_done=done, skipped=skipped)
+
+
+def _import_rows(batch: PetitionImport, progress: "_ImportProgress", skipped: list[dict]) -> int:
+    villages = _villages_of(batch)
+    by_pk = {v.pk: v for v in villages.values()}
+    done = 0
+    for rows in _row_chunks(batch, state__gt=ImportRow.State.IGNORED):
+        created = []
+        for stored in rows:
+            row = _checked(batch, stored, villages)
+            if row is None:
+                continue
+            if row.errors:
+                if not batch.skip_errors:
+                    raise ValidationError("Danh sách đã thay đổi so với lúc xem trước; xin tải lên lại.")
+                skipped.append({"line": row.line, "errors": row.errors})
+                continue
+            created.append(
+                submit_petition(
+                    batch.unit, channel=Petition.Channel.ORG_BATCH, organization=batch.organization,
+                    village=by_pk.get(row.village_id), dialogue=batch.dialogue, by=batch.created_by,
+                    received_at=batch.created_at, **row.submission(),
+                ).pk
+            )  # fmt: skip
+            done += 1
+            progress.report(done)
+        Petition.objects.filter(pk__in=created).update(imported_in=batch)
+    return done
 
 
 def _finish_import(batch: PetitionImport, status: str, **fields) -> PetitionImport:
-    PetitionImport.objects.filter(pk=batch.pk).update(status=status, finished_at=clock.now(), **fields)
-    batch.file.delete(save=False)  # the list holds personal data: once imported (or not), it is not kept
-    PetitionImport.objects.filter(pk=batch.pk).update(file="")
+    PetitionImport.objects.filter(pk=batch.pk).update(status=status, finished_at=clock.now(), file="", **fields)
+    batch.file.delete(save=False)  # the list holds personal data: once imported (or not), nothing of it is kept
+    ImportRow.objects.filter(batch_id=batch.pk).delete()
     batch.refresh_from_db()
     return batch
 
@@ -851,13 +1011,22 @@ class _ImportProgress:
 
 
 def expire_imports() -> int:
-    """Uploads never confirmed within a day are cancelled and their files deleted (they hold personal data)."""
-    stale = PetitionImport.objects.filter(
-        status=PetitionImport.Status.PREVIEWED, created_at__lt=clock.now() - IMPORT_KEEP
-    ).exclude(file="")
+    """Hết hạn: imports never confirmed within a day (still being read, or previewed) are cancelled, their file
+    and stored rows deleted (they hold personal data); rows an interrupted import left are deleted too. Bounded
+    per run (IMPORT_SWEEP imports); returns how many imports it cleaned. Run by `doithoai sweep`."""
+    waiting = (_I.UPLOADED, _I.READING, _I.CHECKING, _I.PREVIEWED)
+    stale = PetitionImport.objects.filter(status__in=waiting, created_at__lt=clock.now() - IMPORT_KEEP)
+    finished = PetitionImport.objects.filter(
+        Q(rows__isnull=False) | ~Q(file=""), status__in=(_I.DONE, _I.FAILED, _I.EXPIRED)
+    )
     count = 0
-    for batch in stale[:200]:
+    for batch in list(stale.order_by("created_at")[:IMPORT_SWEEP]) + list(finished.distinct()[:IMPORT_SWEEP]):
+        # conditional: an import confirmed meanwhile is left alone
+        if batch.status in waiting and not PetitionImport.objects.filter(pk=batch.pk, status__in=waiting).update(
+            status=_I.EXPIRED, file=""
+        ):
+            continue
         batch.file.delete(save=False)
-        PetitionImport.objects.filter(pk=batch.pk).update(status=PetitionImport.Status.EXPIRED, file="")
+        ImportRow.objects.filter(batch_id=batch.pk).delete()
         count += 1
     return count

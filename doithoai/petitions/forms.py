@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from doithoai.lib.contact import normalise_phone
+from doithoai.lib.form_token import FormTokenField
 from doithoai.lib.forms import show_action_errors
 from doithoai.lib.uploads import ACCEPT, MAX_FILES
 from doithoai.petitions.actions import MAX_CONTENT
@@ -65,6 +66,8 @@ class MultipleFileField(forms.FileField):
 
 class EntryForm(ActionErrorsMixin, forms.Form):
     """Nhập nhanh: one opinion heard or received by staff. Channel and dialogue stay between entries."""
+
+    form_token = FormTokenField()  # a double click on "Lưu" saves one opinion
 
     channel = forms.ChoiceField(
         label="Kênh tiếp nhận", choices=[(c.value, c.label) for c in ENTRY_CHANNELS], error_messages=NOT_LISTED
@@ -140,7 +143,8 @@ class EntryForm(ActionErrorsMixin, forms.Form):
         """The keyword arguments for actions.submit_petition."""
         data = self.cleaned_data
         fields = ("content", "channel", "kind", "name", "phone", "address", "village", "organization_name", "dialogue")
-        return {**{f: data[f] for f in fields}, "attachments": data.get("attachments") or []}
+        return {**{f: data[f] for f in fields}, "attachments": data.get("attachments") or [],
+                "submission_key": data.get("form_token", "")}  # fmt: skip
 
 
 def _dialogue_groups(dialogues, with_unit: bool) -> list:

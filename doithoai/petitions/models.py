@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doithoai.lib.dates import local_format
+
 # Tracking codes: 13 characters from a 31-letter alphabet without 0/O, 1/I/L (about 64 random bits),
 # printed in groups of four for reading aloud on the phone ("K7QX-M3RW-9HTD-B").
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 characters
@@ -169,6 +171,8 @@ class Petition(models.Model):
         verbose_name=_("nhập từ tệp"),
     )  # fmt: skip
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # The one-time token of the form it came from (lib/form_token.py): the same form posted twice is one petition.
+    submission_key = models.CharField(_("mã lần gửi"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ý kiến, kiến nghị")
@@ -211,10 +215,16 @@ class Petition(models.Model):
                 condition=~Q(anonymous=True) | (Q(submitter_name="") & Q(submitter_phone="") & Q(submitter_email="")),
                 name="petition_anonymous_has_no_identity",
             ),
+            models.UniqueConstraint(
+                fields=["unit", "submission_key"], condition=~Q(submission_key=""),
+                name="petition_submission_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.content[:60]}"
+        # The code only: wherever a petition is named (the admin's lists and links, logs), its text is not shown,
+        # and a denunciation's first words cannot leak through a label.
+        return self.code
 
     @property
     def is_confidential(self) -> bool:
@@ -474,7 +484,7 @@ class HistoryEntry(models.Model):
         indexes = [models.Index(fields=["petition", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+        return f"{local_format(self.at)} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -487,7 +497,7 @@ class HistoryEntry(models.Model):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     """Stored under a generated name: what the submitter called the file never reaches the disk."""
-    return f"attachments/{instance.uploaded_at:%Y/%m}/{secrets.token_hex(16)}{instance.extension}"
+    return f"attachments/{local_format(instance.uploaded_at, '%Y/%m')}/{secrets.token_hex(16)}{instance.extension}"
 
 
 def answer_document_path(checked) -> str:
@@ -531,7 +541,7 @@ class IdentityView(models.Model):
         indexes = [models.Index(fields=["petition", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.petition.code} — {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.user} — {self.petition.code} — {local_format(self.at)}"
 
 
 class DeadlineRule(models.Model):
@@ -579,15 +589,19 @@ def import_path(instance, filename: str) -> str:
 
 
 class PetitionImport(models.Model):
-    """Nhập từ Excel: one uploaded list of opinions, from preview to the import report.
+    """Nhập từ Excel: one uploaded list of opinions, from upload to the import report.
 
-    The record is the single source of truth for an import: its file (deleted once imported or abandoned, as it
-    holds personal data), the columns chosen, the progress of a background run (kept in the database so any
-    process can show it) and the report. Moving from `previewed` to `queued` is a conditional update, so a list
+    The record is the single source of truth for an import: its file until it has been read once (then deleted,
+    as it holds personal data), its rows as read (ImportRow, until imported or abandoned), the columns chosen,
+    the counts of the check, the progress of a background step (kept in the database so any process can show it)
+    and the report. Each move of status is a conditional update, so a step delivered twice runs once and a list
     submitted twice is imported once.
     """
 
     class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Đang chờ đọc tệp")
+        READING = "reading", _("Đang đọc tệp")
+        CHECKING = "checking", _("Đang kiểm tra các dòng")
         PREVIEWED = "previewed", _("Chờ xác nhận")
         QUEUED = "queued", _("Đang chờ nhập")
         RUNNING = "running", _("Đang nhập")
@@ -616,6 +630,7 @@ class PetitionImport(models.Model):
     skip_errors = models.BooleanField(_("bỏ qua dòng lỗi"), default=False)
     rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
     rows_valid = models.PositiveIntegerField(_("số dòng hợp lệ"), default=0)
+    rows_flagged = models.PositiveIntegerField(_("số dòng có lỗi hoặc lưu ý"), default=0)
     rows_done = models.PositiveIntegerField(_("đã lưu"), default=0)
     skipped = models.JSONField(_("dòng bỏ qua"), default=list, blank=True)  # [{"line": 7, "errors": [...]}]
     error = models.TextField(_("lỗi"), blank=True)
@@ -633,7 +648,19 @@ class PetitionImport(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["previewed", "queued", "running", "done", "failed", "expired"]),
+                condition=Q(
+                    status__in=[
+                        "uploaded",
+                        "reading",
+                        "checking",
+                        "previewed",
+                        "queued",
+                        "running",
+                        "done",
+                        "failed",
+                        "expired",
+                    ]
+                ),
                 name="petition_import_status_valid",
             ),
         ]
@@ -650,3 +677,39 @@ class PetitionImport(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(99, round(100 * self.rows_done / self.rows_valid)) if self.rows_valid else 0
+
+    @property
+    def is_being_read(self) -> bool:
+        return self.status in (self.Status.UPLOADED, self.Status.READING, self.Status.CHECKING)
+
+    @property
+    def rows_invalid(self) -> int:
+        return self.rows_total - self.rows_valid
+
+
+class ImportRow(models.Model):
+    """One non-blank row of an uploaded list as read from its file, once (the file is then deleted): its cells,
+    so the rows can be checked again with other columns, and the verdict of the last check, so the preview lists
+    and counts them without reading anything again. Deleted once the list is imported or abandoned."""
+
+    class State(models.IntegerChoices):
+        IGNORED = 0, _("không phải dòng ý kiến")  # at or above the header row, or blank in the chosen columns
+        OK = 1, _("hợp lệ")
+        WARNING = 2, _("hợp lệ, có lưu ý")
+        ERROR = 3, _("có lỗi")
+
+    batch = models.ForeignKey(PetitionImport, models.CASCADE, related_name="rows", verbose_name=_("lần nhập"))
+    line = models.PositiveIntegerField(_("dòng"))  # as Excel numbers it
+    cells = models.JSONField(_("các ô"), default=list)  # texts of the first columns, trailing empty ones left out
+    formulas = models.JSONField(_("ô công thức"), default=list, blank=True)  # 0-based columns holding a formula
+    state = models.PositiveSmallIntegerField(_("kết quả kiểm tra"), choices=State, default=State.IGNORED)
+
+    class Meta:
+        verbose_name = _("dòng của tệp nhập")
+        verbose_name_plural = _("các dòng của tệp nhập")
+        ordering = ["batch", "line"]
+        constraints = [models.UniqueConstraint(fields=["batch", "line"], name="import_row_line_unique")]
+        indexes = [models.Index(fields=["batch", "state", "line"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: dòng {self.line}"

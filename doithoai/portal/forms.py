@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from doithoai.accounts.models import Organization, Unit
+from doithoai.lib.form_token import FormTokenField
 from doithoai.lib.forms import show_action_errors
 from doithoai.lib.text import nfc, nfc_line
 from doithoai.lib.uploads import ACCEPT, MAX_BYTES, MAX_FILES
@@ -108,6 +109,8 @@ class PetitionForm(forms.Form):
         help_text=_("Cần đánh dấu khi bạn ghi họ tên, điện thoại, thư điện tử hoặc địa chỉ (trừ khi gửi ẩn danh)."),
     )  # fmt: skip
 
+    form_token = FormTokenField()
+
     LINE_FIELDS = ("name", "phone", "email", "address", "organization_name")
     ACTION_FIELDS = (*LINE_FIELDS, "content", "kind", "village", "anonymous", "consent", "attachments")
 
@@ -140,7 +143,8 @@ class PetitionForm(forms.Form):
 
     def action_kwargs(self) -> dict:
         """The keyword arguments of actions.submit_petition."""
-        return {key: self.cleaned_data[key] for key in self.ACTION_FIELDS}
+        return {**{key: self.cleaned_data[key] for key in self.ACTION_FIELDS},
+                "submission_key": self.cleaned_data["form_token"]}  # fmt: skip
 
     def add_action_errors(self, error: ValidationError) -> None:
         """Put submit_petition's errors beside their fields; what was typed stays in the form."""

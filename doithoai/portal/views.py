@@ -3,17 +3,22 @@
 import datetime as dt
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from doithoai.accounts import permissions
+from doithoai.accounts import queries as account_queries
 from doithoai.accounts.models import Unit
-from doithoai.lib import clock, qr
+from doithoai.api import ratelimit
+from doithoai.lib import clock, qr, uploads
 from doithoai.petitions import actions
 from doithoai.petitions import queries as petition_queries
 from doithoai.petitions.models import Petition
@@ -21,6 +26,8 @@ from doithoai.petitions.notices import status_url
 from doithoai.plans import queries as plan_queries
 from doithoai.plans.models import Dialogue, DialogueMember, Plan, PlanTask
 from doithoai.portal.forms import FeedbackForm, LookupForm, PetitionForm
+
+Role = permissions.Role
 
 
 def communes_or_choice(request: HttpRequest, page, several=None, **choice) -> HttpResponse:
@@ -104,6 +111,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "last_days": {d.pk: plan_queries.last_announcement_day(d) for d in coming},
         "seats": seats,
         "announce_due": _announce_due(user, today),
+        "locked_accounts": account_queries.locked_accounts(user) if Role.COORDINATOR in permissions.role_codes(user) else [],
     }
     return render(request, "portal/staff_home.html", context)
 
@@ -216,15 +224,21 @@ def _submit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
         form = PetitionForm(request.POST, request.FILES, unit=unit)
         if form.is_valid():
             by = request.user if request.user.is_authenticated else None
+            kwargs = form.action_kwargs()
+            refused = _attachments_refused(request, kwargs["attachments"])
+            if refused:
+                kwargs.update(attachments=[], refused_attachments=len(kwargs["attachments"]))
             try:
-                petition = actions.submit_petition(unit, channel=channel, dialogue=dialogue, by=by,
-                                                   **form.action_kwargs())  # fmt: skip
+                petition = actions.submit_petition(unit, channel=channel, dialogue=dialogue, by=by, **kwargs)
             except ValidationError as error:
                 form.add_action_errors(error)
             except actions.ActionError as error:
                 form.add_error(None, str(error))
             else:
-                return redirect(reverse("portal:petition_status", args=[petition.code]) + "?moi=1")
+                if refused:
+                    messages.warning(request, refused)
+                receipt = urlencode({"moi": 1, "k": signing.dumps(petition.code, salt=RECEIPT_SALT)})
+                return redirect(reverse("portal:petition_status", args=[petition.code]) + "?" + receipt)
         status = 422
     else:
         form = PetitionForm(unit=unit)
@@ -232,21 +246,70 @@ def _submit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
     return render(request, "portal/petition_form.html", context, status=status)
 
 
+def _attachments_refused(request: HttpRequest, files: list) -> str:
+    """Why the files of a public submission are not kept ("" when they are): past the address's hourly allowance,
+    or a disk nearly full. The opinion itself is always kept; only its files are refused."""
+    size = sum(getattr(f, "size", 0) or 0 for f in files)
+    if not size:
+        return ""
+    kept = "Ý kiến của bạn đã được tiếp nhận, nhưng %s tệp đính kèm không được lưu: %s"
+    if not uploads.disk_has_room(size):
+        return kept % (len(files), "hệ thống tạm thời không nhận thêm tệp. Xin gửi tệp sau, hoặc mang đến Văn phòng "
+                                   "Đảng ủy xã.")  # fmt: skip
+    if not ratelimit.reserve_upload(request, size):
+        limit = settings.UPLOAD_BYTES_PER_HOUR // (1024 * 1024)
+        return kept % (len(files), f"trong một giờ, mỗi địa chỉ mạng chỉ gửi được tối đa {limit} MB tệp. Xin gửi "
+                                   "tệp sau một giờ, hoặc mang đến Văn phòng Đảng ủy xã.")  # fmt: skip
+    return ""
+
+
+def _lookups_exceeded(request: HttpRequest) -> HttpResponse | None:
+    """Count one look-up of a tracking code in the API's "lookup" bucket (shared by the pages and the API, so
+    guessing codes is as slow on either); over the limit, the Vietnamese 429 page."""
+    retry_after = ratelimit.exceeded(request, ratelimit.LOOKUP)
+    if retry_after is None:
+        return None
+    response = render(request, "portal/too_many_lookups.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def petition_lookup(request: HttpRequest) -> HttpResponse:
     """Tra cứu: the code typed in any way leads to its status page."""
+    if "ma" in request.GET and (refused := _lookups_exceeded(request)):
+        return refused
     form = LookupForm(request.GET if "ma" in request.GET else None)
     if form.is_valid():
         return redirect("portal:petition_status", code=form.cleaned_data["ma"])
     return render(request, "portal/petition_lookup.html", {"form": form})
 
 
-def _by_code(view):
-    """Resolve the tracking code of the URL (as people type it); unknown or malformed: the Vietnamese 404."""
+RECEIPT_SALT = "doithoai.portal.receipt"
+
+
+def _own_receipt(request: HttpRequest, code: str) -> bool:
+    """The page of a receipt just given (its link carries a signed key, valid for a day): not a look-up to count,
+    so a citizen always sees the receipt of what they sent, however busy the hall's shared address is."""
+    try:
+        signed = signing.loads(request.GET.get("k", ""), salt=RECEIPT_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return False
+    return bool(signed) and signed == petition_queries.normalise_code(code)
+
+
+def _by_code(view, *, count_hits: bool = True):
+    """Resolve the tracking code of the URL (as people type it); unknown or malformed: the Vietnamese 404.
+    Every look-up counts against the address's limit (only the misses, with count_hits=False), except the
+    submitter's own receipt."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, code: str) -> HttpResponse:
+        if count_hits and not _own_receipt(request, code) and (refused := _lookups_exceeded(request)):
+            return refused
         petition = petition_queries.by_public_code(code)
         if petition is None:
+            if not count_hits and (refused := _lookups_exceeded(request)):
+                return refused
             context = {"code": code[:40], "form": LookupForm()}
             return render(request, "portal/petition_not_found.html", context, status=404)
         return view(request, petition)
@@ -269,15 +332,17 @@ def _status_page(request: HttpRequest, petition: Petition, feedback: FeedbackFor
         "status": petition_queries.public_status(petition),
         "unit": petition.unit,
         "receipt": receipt,
+        "receipt_key": request.GET.get("k", "") if _own_receipt(request, petition.code) else "",
         "status_url": status_url(petition),
         "feedback": feedback,
     }
     return render(request, template, context, status=status)
 
 
-@_by_code
+@functools.partial(_by_code, count_hits=False)
 def petition_qr(request: HttpRequest, petition: Petition) -> HttpResponse:
-    """The QR code of the status page's address (settings.BASE_URL), as SVG."""
+    """The QR code of the status page's address (settings.BASE_URL), as SVG. Loaded with the status page, which has
+    counted the look-up already: only an unknown code counts here (it could be used to guess codes)."""
     response = HttpResponse(qr.svg(status_url(petition), title=f"Mã QR: {petition.code}"), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=86400"
     return response

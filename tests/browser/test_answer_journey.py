@@ -46,7 +46,7 @@ def test_an_opinion_is_answered_published_rated_and_reopened(live_server, page_a
     phone.get_by_label("Thôn, tổ dân phố").select_option(label="Thôn Trung")
     phone.get_by_label("Tôi đồng ý").check()
     phone.get_by_role("button", name="Gửi ý kiến").click()
-    phone.wait_for_url(re.compile(r"/tra-cuu/[A-Z0-9-]{16}/\?moi=1$"))
+    phone.wait_for_url(re.compile(r"/tra-cuu/[A-Z0-9-]{16}/\?moi=1&k=[^&]+$"))
     code = phone.locator(".receipt-code").inner_text().strip()
     petition = Petition.objects.get(code=code)
     assert (petition.status, petition.kind, petition.content) == ("received", "kien_nghi", CONTENT)

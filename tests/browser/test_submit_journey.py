@@ -46,7 +46,7 @@ def test_a_phone_sends_an_opinion_and_follows_it_by_its_code(live_server, page_a
     screenshot(page, "intake-phone")
     page.get_by_role("button", name="Gửi ý kiến").click()
 
-    page.wait_for_url(re.compile(r"/tra-cuu/[A-Z0-9-]{16}/\?moi=1$"))
+    page.wait_for_url(re.compile(r"/tra-cuu/[A-Z0-9-]{16}/\?moi=1&k=[^&]+$"))
     petition = Petition.objects.get()
     assert (petition.channel, petition.dialogue_id, petition.kind) == ("qr_at_dialogue", hall.pk, "phan_anh")
     assert petition.content == CONTENT and petition.submitter_name == "Nguyễn Thị Hồng Nhung"
