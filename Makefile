@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DOITHOAI_DATA_DIR ?= $(CURDIR)/data
+# The demo keeps its SMS in the outbox (/can-bo/thu-gui/), never sent and never printed.
+run: export DOITHOAI_SMS_BACKEND ?= outbox
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 .PHONY: run test install install-test lint browser-deps clean

@@ -45,7 +45,8 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
         capture_output=True, text=True, cwd=ROOT,
         env={**{k: v for k, v in os.environ.items() if not k.startswith(("DOITHOAI_", "DJANGO_"))},
              "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-9f3a",
-             "DOITHOAI_HTTPS": "1", "ALLOWED_HOSTS": "doithoai.tanyen.vn", "DOITHOAI_DATA_DIR": str(tmp_path)},
+             "DOITHOAI_HTTPS": "1", "ALLOWED_HOSTS": "doithoai.tanyen.vn", "DOITHOAI_DATA_DIR": str(tmp_path),
+             "DOITHOAI_BASE_URL": "https://doithoai.tanyen.vn", "EMAIL_HOST": "smtp.tanyen.vn"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

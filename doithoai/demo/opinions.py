@@ -13,7 +13,8 @@ from django.utils import timezone
 from doithoai.accounts.models import Organization
 from doithoai.lib.clock import local_datetime
 from doithoai.lib.text import fold, nfc
-from doithoai.petitions import actions, deadlines, history
+from doithoai.notifications.models import Notification
+from doithoai.petitions import actions, deadlines, history, notices
 from doithoai.petitions.actions import MERGED_NOTE
 from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, Petition, PetitionImport, Topic
 from doithoai.petitions.topics import ensure_canonical_topics
@@ -56,6 +57,9 @@ def import_farmers_list(commune: Commune, plans: PlanSet, today: dt.date) -> int
         original_name="Danh sách ý kiến Hội Nông dân quý IV.csv", by=representative, dialogue=dialogue,
         at=local_datetime(sent_on, 9, 30),
     )  # fmt: skip
+    # No worker runs while the demo loads: the reading the worker would do runs here, through the same action
+    # (it does nothing when the file was small enough to be read at the upload).
+    batch = actions.read_import(batch.pk)
     done = actions.start_import(batch, skip_errors=False, by=representative)
     confirmed = batch.created_at + dt.timedelta(minutes=3)  # the demo shows the list confirmed that morning
     PetitionImport.objects.filter(pk=batch.pk).update(started_at=confirmed, finished_at=confirmed)
@@ -93,7 +97,17 @@ def create_opinions(commune: Commune, plans: PlanSet, today: dt.date) -> int:
                 cluster_parent[record["cluster"]] = petition
             _advance(ctx, petition, record)
     _speakers(ctx, created, records)
+    _receipts(created.values())
     return len(created)
+
+
+def _receipts(petitions) -> None:
+    """The receipts the demo's submitters with an e-mail or a phone were sent (the outbox, /can-bo/thu-gui/), dated
+    when each opinion came in; the worker of `make run` keeps them there (no mail server in the demo)."""
+    for petition in petitions:
+        if petition.submitter_email or petition.submitter_phone:
+            notices.receipt(petition)
+            Notification.objects.filter(petition=petition).update(created_at=petition.received_at)
 
 
 # ------------------------------------------------------------------ intake
@@ -104,8 +118,8 @@ def _dialogue_for(ctx: Context, record: dict, day: dt.date) -> Dialogue | None:
     if source in ctx.plans.dialogues:
         return ctx.plans.dialogues[source]
     if source == "reception":
-        same_month = [d for d in ctx.plans.receptions if d.starts_at.month == day.month]
-        return min(same_month, key=lambda d: abs((d.starts_at.date() - day).days)) if same_month else None
+        same_month = [d for d in ctx.plans.receptions if timezone.localdate(d.starts_at).month == day.month]
+        return min(same_month, key=lambda d: abs((timezone.localdate(d.starts_at) - day).days)) if same_month else None
     return None
 
 
@@ -114,7 +128,7 @@ def _received_at(ctx: Context, record: dict) -> dt.datetime:
     dialogue = _dialogue_for(ctx, record, day)
     rng = random.Random(record["ref"])
     if dialogue and record["channel"] not in ("org_batch", "online"):
-        start = dialogue.starts_at
+        start = timezone.localtime(dialogue.starts_at)  # local, so that every .date() taken from it below is too
         return start + dt.timedelta(minutes=rng.randint(20, 150))
     return local_datetime(day, rng.randint(7, 16), rng.choice((0, 10, 20, 30, 40, 50)))
 
@@ -236,7 +250,8 @@ def _answer_at_dialogue(ctx: Context, petition: Petition, record: dict, rng: ran
     )  # fmt: skip
     _step(petition, "answer_at_dialogue", S.ANSWERED_AT_DIALOGUE, at, ctx.commune.users["thuky"], public=True,
           note="Chủ trì hội nghị trả lời trực tiếp")  # fmt: skip
-    if dialogue.results_published_at and dialogue.results_published_at.date() <= ctx.today and rng.random() < 0.7:
+    published = dialogue.results_published_at
+    if published and timezone.localdate(published) <= ctx.today and rng.random() < 0.7:
         _publish(ctx, petition, answer, dialogue.results_published_at)
     petition.save()
 

@@ -7,3 +7,6 @@ class OperationsConfig(AppConfig):
     name = "doithoai.operations"
     label = "operations"
     verbose_name = "Vận hành"
+
+    def ready(self) -> None:
+        from doithoai.operations import checks  # noqa: F401  (registers the deployment checks)

@@ -30,11 +30,21 @@ def counts() -> dict[str, int]:
     return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label != "sessions"}
 
 
-def test_loading_twice_changes_nothing(demo):
+def test_loading_twice_changes_nothing(demo, settings):
+    settings.DEMO = True
     before = counts()
     call_command("demo", "--quiet")
     assert counts() == before
     assert before["petitions.Petition"] >= 250
+
+
+def test_the_demo_command_refuses_to_run_outside_demo_mode(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO = False
+    with pytest.raises(CommandError, match="DOITHOAI_DEMO=1"):
+        call_command("demo", "--quiet")
+    assert not Unit.objects.exists()
 
 
 def test_the_new_plan_replaces_66_kh_du(demo):

@@ -21,6 +21,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, today=None, quiet=False, if_empty=False, **options):
+        if not settings.DEMO:
+            # The demo's accounts share a published password: never let them into a real deployment by mistake.
+            raise CommandError(
+                "Dữ liệu mẫu chỉ nạp ở chế độ chạy thử: đặt biến môi trường DOITHOAI_DEMO=1 "
+                "(các tài khoản mẫu dùng chung một mật khẩu công khai, không dùng cho hệ thống thật)."
+            )
         if if_empty and Unit.objects.exists() and not demo_loaded():
             self.stderr.write("Cơ sở dữ liệu đã có dữ liệu thật; không nạp dữ liệu mẫu.")
             return
