@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "csp",
-    "axes",
     "django_tasks",
     "django_tasks_db",
     "doithoai.accounts",
@@ -77,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "doithoai.lib.body_limit.RequestBodyLimitMiddleware",  # first: an oversized body costs nothing
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,10 +86,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "doithoai.lib.staff_session.StaffSessionMiddleware",  # idle and maximum age; no-store for signed-in users
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "doithoai.urls"
@@ -136,10 +136,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -154,16 +151,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:staff_home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lock out a user name after repeated failures from one address; never a whole address,
-# so a hall full of people behind one Wi-Fi is not locked out together.
-AXES_FAILURE_LIMIT = env_int("DOITHOAI_LOGIN_FAILURES", 5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("DOITHOAI_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+# Log-in lockout (accounts/throttle.py): a user name from one address is locked for LOGIN_LOCK_MINUTES after
+# LOGIN_FAILURES failures, a name alone after LOGIN_FAILURES_PER_NAME (guessing from many addresses); a browser that
+# logged in as that user before keeps its own allowance, so nobody at a shared address can lock a colleague out.
+LOGIN_FAILURES = env_int("DOITHOAI_LOGIN_FAILURES", 5)
+LOGIN_FAILURES_PER_NAME = env_int("DOITHOAI_LOGIN_FAILURES_PER_NAME", 20)
+LOGIN_LOCK_MINUTES = env_int("DOITHOAI_LOGIN_LOCK_MINUTES", 60)
+# How many reverse proxies in front of the app add an X-Forwarded-For entry (0: the header is ignored).
+PROXY_COUNT = env_int("DOITHOAI_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -187,7 +182,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Request limits: the server does not bound bodies, Django does.
+# Request limits: the server does not bound bodies, the first middleware does (lib/body_limit.py): routes that take
+# files their own size, every other route MAX_REQUEST_BODY; then Django's limits on form fields.
+MAX_REQUEST_BODY = int(2.5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -201,7 +198,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# A signed-in session ends after SESSION_IDLE seconds without activity (polling does not count) and after
+# SESSION_MAX_AGE in all, whatever the activity (lib/staff_session.py).
+SESSION_IDLE = env_int("DOITHOAI_SESSION_IDLE_MINUTES", 120) * 60
+SESSION_MAX_AGE = env_int("DOITHOAI_SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 if HTTPS:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
@@ -211,6 +212,7 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     if env_bool("DOITHOAI_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+BEHIND_PROXY = env_bool("DOITHOAI_BEHIND_PROXY")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -229,11 +231,12 @@ CONTENT_SECURITY_POLICY = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# E-mail: the console by default (the demo prints what it would send).
+# E-mail: through the SMTP server EMAIL_HOST. Without one nothing is sent and nothing is printed: every message
+# stays in the outbox (/can-bo/thu-gui/, "Lưu tại hộp thư, chưa gửi"), so no address or text ends up in a log.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend"
+    else "doithoai.notifications.backends.OutboxOnly"
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -241,21 +244,32 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doithoai@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; a hung mail server must not hold a send past its claim
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# SMS: "console" (logs it), a dotted path to a gateway class (doithoai.notifications.backends.HttpJsonSms posts
-# JSON to DOITHOAI_SMS_URL), or empty: no SMS.
+# SMS: "outbox" (recorded and kept in the outbox, never sent nor printed; "console" is its old name), a dotted path
+# to a gateway class (doithoai.notifications.backends.HttpJsonSms posts JSON to DOITHOAI_SMS_URL), or empty: no SMS.
 SMS_BACKEND = os.environ.get("DOITHOAI_SMS_BACKEND", "")
 SMS_URL = os.environ.get("DOITHOAI_SMS_URL", "")
 SMS_TOKEN = os.environ.get("DOITHOAI_SMS_TOKEN", "")
+# Delivery of both: a message claimed by a worker and not finished within this many seconds (the worker died) is
+# sent again, the n-th attempt after n times this; after this many attempts it is marked failed.
+NOTIFY_CLAIM_TIMEOUT = env_int("DOITHOAI_NOTIFY_CLAIM_TIMEOUT", 300)
+NOTIFY_MAX_ATTEMPTS = max(1, env_int("DOITHOAI_NOTIFY_MAX_ATTEMPTS", 5))
 
 # The address people reach the site at, for links in e-mails, SMS and QR codes.
+BASE_URL_FROM_ENV = bool(os.environ.get("DOITHOAI_BASE_URL", "").strip())
 BASE_URL = (os.environ.get("DOITHOAI_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # Reminders (`doithoai remind`): remind the lead agency N working days before a deadline; report items overdue by
 # more than N working days to the chair.
 REMIND_BEFORE = env_int("DOITHOAI_REMIND_BEFORE", 2)
 ESCALATE_AFTER = env_int("DOITHOAI_ESCALATE_AFTER", 10)
+
+# Attachments of the public form: bytes per client address (IPv6: per /64) per hour, counted in the database; past
+# it, or when the disk has less than UPLOAD_MIN_FREE_DISK free, the opinion is kept and its files are refused.
+UPLOAD_BYTES_PER_HOUR = env_int("DOITHOAI_UPLOAD_MB_PER_HOUR", 200) * 1024 * 1024
+UPLOAD_MIN_FREE_DISK = env_int("DOITHOAI_MIN_FREE_DISK_MB", 1024) * 1024 * 1024
 
 # Public API rate limits per client address per minute (counted in the database).
 RATE_LIMIT_SUBMIT = env_int("DOITHOAI_RATE_SUBMIT", 60)
@@ -266,8 +280,18 @@ NINJA_PAGINATION_PER_PAGE = 100
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Log lines carry ids and codes only; this filter also hides any e-mail or phone a library puts in a record.
+    "filters": {"redact": {"()": "doithoai.notifications.redact.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": sys.stderr, "formatter": "plain"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": sys.stderr, "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["stderr"], "level": os.environ.get("DOITHOAI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},  # SQL parameters are personal data
+        # Django's own handlers (console under DEBUG, mail_admins with the request's data) would bypass the filter:
+        # its records go to the root's handler like every other.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
