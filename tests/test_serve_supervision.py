@@ -11,14 +11,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from doithoai import cli
 from doithoai.notifications.models import Notification
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
@@ -132,14 +131,6 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"]) + (":" + quote(db["PASSWORD"]) if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -154,7 +145,7 @@ def test_serve_restarts_a_killed_worker_sweeps_and_stops_it_with_the_server(tmp_
                                          recipient="nguoi@example.vn", subject="Đã tiếp nhận", body="…")  # fmt: skip
     Notification.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DOITHOAI_SMS"))}
-    env.update(DOITHOAI_DEMO="1", DOITHOAI_DATA_DIR=str(tmp_path), DATABASE_URL=_database_url(), PYTHONPATH=str(ROOT))
+    env.update(DOITHOAI_DEMO="1", DOITHOAI_DATA_DIR=str(tmp_path), DATABASE_URL=database_url(), PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "doithoai.cli", "serve", "--with-worker", "--no-migrate", "--sweep-every", "1",
                "--port", str(_free_port())]  # fmt: skip
     log = (tmp_path / "serve.log").open("w")

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from doithoai.lib.admin import ReadOnlyAdmin
 from doithoai.notifications.models import CONFIDENTIAL_KINDS, Notification
 
 HIDDEN = "(ẩn: khiếu nại, tố cáo)"
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """What was sent, to whom and when: a record, not something to edit. For a khiếu nại or tố cáo the recipient
     is masked and the text hidden, and searching by recipient never finds it (a denouncer's identity is read only
     on the petition, where each view is logged)."""
@@ -52,9 +53,3 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description="lỗi")
     def error_shown(self, obj: Notification) -> str:
         return obj.shown(obj.error)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

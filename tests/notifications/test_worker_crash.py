@@ -6,15 +6,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import connection
 
 from doithoai.notifications import backends, delivery
 from doithoai.notifications.models import Notification
+from tests.processes import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker is another process: real commits
 
@@ -38,14 +37,6 @@ class RecordingSms(backends.SmsGateway):
         RecordingSms.keys.append(key)
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"]) + (":" + quote(db["PASSWORD"]) if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _wait_for(path: Path, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not path.exists():
@@ -61,7 +52,7 @@ def test_a_worker_killed_while_sending_leaves_no_message_stuck(tmp_path, setting
     delivery.enqueue(notification.pk)
     mark, log = tmp_path / "mark", tmp_path / "worker.log"
     env = {
-        **os.environ, "DATABASE_URL": _database_url(), "SECRET_KEY": django_settings.SECRET_KEY,
+        **os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": django_settings.SECRET_KEY,
         "DOITHOAI_SMS_BACKEND": f"{__name__}.BlockingSms", "DOITHOAI_TEST_MARK": str(mark),
         "DOITHOAI_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT), "DOITHOAI_LOG_LEVEL": "DEBUG",
     }  # fmt: skip
