@@ -23,6 +23,16 @@ def _test_settings(settings, tmp_path):
     settings.DEMO = False
 
 
+@pytest.fixture(autouse=True)
+def _no_random_purge(monkeypatch):
+    """Requests purge old rate counters and idempotency keys now and then (1 in 100, at random): never in tests,
+    so counts and query budgets are the same on every run (the purges themselves are tested directly)."""
+    from doithoai.api import idempotency, ratelimit
+
+    monkeypatch.setattr(ratelimit, "PURGE_CHANCE", 0)
+    monkeypatch.setattr(idempotency, "PURGE_CHANCE", 0)
+
+
 @pytest.fixture
 def commune(db):
     """A commune (with its province) and its usual organisations."""
