@@ -38,7 +38,8 @@ def _form(base: str, files_mb: int, token: str | None = None) -> tuple[int, str]
     opener, jar = _opener()
     html = opener.open(base + "/gui-y-kien/").read().decode()
     csrf = next(c.value for c in jar if c.name == "csrftoken")
-    token = token or re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="form_token" value="([^"]+)"', html)  # forms before issue 9 had none
+    token = token or (found.group(1) if found else "")
     boundary = "----doithoai-bench"
     parts = []
     for name, value in (("csrfmiddlewaretoken", csrf), ("kind", "kien_nghi"), ("form_token", token),
@@ -67,7 +68,9 @@ def big_body(base: str, size: int = 1024**3) -> None:
     url = urllib.parse.urlsplit(base)
     sock = socket.create_connection((url.hostname, url.port))
     sock.sendall((f"POST /gui-y-kien/ HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Type: multipart/form-data; "
-                  f"boundary=x\r\nContent-Length: {size}\r\n\r\n").encode())  # fmt: skip
+                  f"boundary=x\r\nContent-Length: {size}\r\n\r\n"
+                  '--x\r\nContent-Disposition: form-data; name="attachments"; filename="a.png"\r\n'
+                  "Content-Type: image/png\r\n\r\n").encode())  # fmt: skip  (a file part: what a parser spools)
     sent, answer, started, chunk = 0, b"", time.monotonic(), b"\0" * 65536
     sock.settimeout(0.001)
     try:
@@ -102,7 +105,8 @@ def main() -> None:
               f"{_folder_mb(os.path.join(data, 'media')) - before:.1f} MB")  # fmt: skip
     elif what == "double":
         opener, _ = _opener()
-        token = re.search(r'name="form_token" value="([^"]+)"', opener.open(base + "/gui-y-kien/").read().decode())[1]
+        found = re.search(r'name="form_token" value="([^"]+)"', opener.open(base + "/gui-y-kien/").read().decode())
+        token = found.group(1) if found else "the same post"
         database = os.path.join(data, "doithoai.sqlite3")
         count = lambda: sqlite3.connect(database).execute("select count(*) from petitions_petition").fetchone()[0]  # noqa: E731
         before = count()
