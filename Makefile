@@ -1,5 +1,6 @@
 # Two commands on a fresh machine:
 #   make run    set up, migrate, load the demo commune when the database is empty, serve on http://127.0.0.1:8000
+#               (make run PORT=8101; HOST=0.0.0.0 to be reached from phones on the network, QR codes included)
 #   make test   set up with the test dependencies and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -27,11 +28,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# Links, QR codes and messages use DOITHOAI_BASE_URL, or else the address served on (`serve --print-base-url`):
+# the demo's receipts in the outbox are written with it too.
 run: install
 	@mkdir -p "$(DOITHOAI_DATA_DIR)"
 	DOITHOAI_DEMO=1 $(BIN)/doithoai migrate --no-input -v 0
-	DOITHOAI_DEMO=1 $(BIN)/doithoai demo --if-empty
-	@echo "Đối thoại: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	DOITHOAI_DEMO=1 DOITHOAI_BASE_URL="$$(DOITHOAI_DEMO=1 $(BIN)/doithoai serve --host $(HOST) --port $(PORT) --print-base-url)" \
+	  $(BIN)/doithoai demo --if-empty
+	@echo "Đối thoại: Ctrl+C để dừng"
 	DOITHOAI_DEMO=1 exec $(BIN)/doithoai serve --host $(HOST) --port $(PORT) --with-worker --no-migrate
 
 # Browser tests need Debian's chromium: installed here when missing and run as root, else skipped with a message.

@@ -1,6 +1,7 @@
 """The `doithoai` console script: Django's manage.py, plus `serve`.
 
     doithoai serve [--host H] [--port P] [--workers N] [--with-worker]   (the worker restarted if it dies)
+    doithoai serve --host H --port P --print-base-url   the address links and QR codes will use
     doithoai demo                      load the demo commune (twice changes nothing)
     doithoai <any manage.py command>   migrate, createsuperuser, check --deploy, …
 """
@@ -24,6 +25,11 @@ doithoai serve: migrate, collect static files, then serve with granian (WSGI) an
                     it dies, and the periodic clean-up (`doithoai sweep`) every minute
   --sweep-every S   seconds between two clean-ups with --with-worker (default 60; 0: never)
   --no-migrate      skip migrations (e.g. when several servers share one database)
+  --print-base-url  print the address every link, QR code and message will use, and stop
+
+Links: DOITHOAI_BASE_URL is required in production. In the demo (DOITHOAI_DEMO=1) or development (DEBUG=1) without
+it, it is derived from --host and --port (0.0.0.0 or ::: this machine's address on the network, so that phones reach
+it) and passed on to the server, the worker and the clean-ups.
 """
 
 RESTART_AFTER = (1, 2, 5, 10, 30)  # seconds before restarting a worker that died, growing while it keeps dying
@@ -137,6 +143,7 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--with-worker", action="store_true")
     parser.add_argument("--sweep-every", type=float, default=60.0)
     parser.add_argument("--no-migrate", action="store_true")
+    parser.add_argument("--print-base-url", action="store_true")
     parser.add_argument("-h", "--help", action="store_true")
     args = parser.parse_args(argv)
     if args.help:
@@ -152,6 +159,15 @@ def serve(argv: list[str]) -> int:
     if not (settings.DEMO or settings.DEBUG or settings.SECRET_KEY_FROM_ENV):
         sys.stderr.write("doithoai serve: đặt biến môi trường SECRET_KEY (hoặc DOITHOAI_DEMO=1 để chạy thử).\n")
         return 2
+    base, refusal = links_base(args.host, args.port)
+    if refusal:
+        sys.stderr.write(f"doithoai serve: {refusal}\n")
+        return 2
+    # This process and every child (granian, the worker, the clean-ups) build their links on it.
+    os.environ["DOITHOAI_BASE_URL"] = settings.BASE_URL = base
+    if args.print_base_url:
+        sys.stdout.write(base + "\n")
+        return 0
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     if not args.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
@@ -171,8 +187,30 @@ def serve(argv: list[str]) -> int:
         "doithoai.wsgi:application",
     ]  # fmt: skip
     server = _spawn(command)
-    sys.stderr.write(f"Đối thoại đang chạy tại http://{args.host}:{args.port}/\n")
+    sys.stderr.write(f"Đối thoại đang chạy tại {base}/ (lắng nghe trên {args.host}, cổng {args.port})\n")
+    if args.host in ("127.0.0.1", "localhost", "::1") and settings.DEMO:
+        sys.stderr.write("Để điện thoại trong cùng mạng quét mã QR: chạy với HOST=0.0.0.0 (make run HOST=0.0.0.0).\n")
     return _supervise(server, worker, sweeper)
+
+
+def links_base(host: str, port: int) -> tuple[str, str]:
+    """(the base of every link, why serve must refuse to start): DOITHOAI_BASE_URL when set (and well formed);
+    otherwise derived from the serving address in the demo and development; required in production."""
+    from django.conf import settings
+
+    from doithoai.lib import urls
+
+    configured = os.environ.get("DOITHOAI_BASE_URL", "").strip()
+    if configured:
+        problem = urls.base_url_problem(configured)
+        return configured.rstrip("/"), problem and f"DOITHOAI_BASE_URL={configured} {problem}"
+    if settings.DEMO or settings.DEBUG:
+        return urls.serving_base_url(host, port), ""
+    return "", (
+        "đặt biến môi trường DOITHOAI_BASE_URL là địa chỉ người dân truy cập, ví dụ "
+        "https://doithoai.tanyen.bacninh.gov.vn: mọi đường dẫn trong biên nhận, mã QR, phiếu in, thông báo, thư và "
+        "tin nhắn dùng địa chỉ này (hoặc DOITHOAI_DEMO=1 để chạy thử)."
+    )
 
 
 def _supervise(server: subprocess.Popen, worker: Supervised | None, sweeper: Sweeper | None) -> int:

@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -63,7 +64,7 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "doithoai.operations.task_results.TaskResultsConfig",  # django_tasks_db, its heading in Vietnamese
     "doithoai.accounts",
     "doithoai.plans",
     "doithoai.petitions",
@@ -257,9 +258,16 @@ SMS_TOKEN = os.environ.get("DOITHOAI_SMS_TOKEN", "")
 NOTIFY_CLAIM_TIMEOUT = env_int("DOITHOAI_NOTIFY_CLAIM_TIMEOUT", 300)
 NOTIFY_MAX_ATTEMPTS = max(1, env_int("DOITHOAI_NOTIFY_MAX_ATTEMPTS", 5))
 
-# The address people reach the site at, for links in e-mails, SMS and QR codes.
+# The address people reach the site at, for every link printed or sent (receipts, QR codes, slips, announcements,
+# e-mail, SMS: doithoai/lib/urls.py). Required in production; in the demo `doithoai serve` sets it from the address
+# it serves on, and the demo answers to that address's host (a phone on the network scanning a QR code).
 BASE_URL_FROM_ENV = bool(os.environ.get("DOITHOAI_BASE_URL", "").strip())
-BASE_URL = (os.environ.get("DOITHOAI_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+BASE_URL = (os.environ.get("DOITHOAI_BASE_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/")
+if (DEMO or DEBUG) and not os.environ.get("ALLOWED_HOSTS", "").strip():
+    _base_host = urlsplit(BASE_URL).hostname or ""
+    _base_host = f"[{_base_host}]" if ":" in _base_host else _base_host
+    if _base_host and _base_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_base_host)
 
 # Reminders (`doithoai remind`): remind the lead agency N working days before a deadline; report items overdue by
 # more than N working days to the chair.

@@ -33,6 +33,26 @@ def test_serve_refuses_to_start_in_production_without_a_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+def test_serve_refuses_to_start_in_production_without_a_base_url(tmp_path):
+    result = run_python(
+        "import sys; from doithoai import cli; sys.exit(cli.main(['serve', '--host', '0.0.0.0']))",
+        DOITHOAI_DATA_DIR=str(tmp_path), SECRET_KEY="x" * 50,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "đặt biến môi trường DOITHOAI_BASE_URL" in result.stderr
+    assert not (tmp_path / "doithoai.sqlite3").exists()  # refused before migrating anything
+
+
+def test_serve_prints_the_base_url_derived_in_the_demo(tmp_path):
+    """What `make run PORT=8101` gives the demo loader and the server: the address it serves on."""
+    result = run_python(
+        "import sys; from doithoai import cli; sys.exit(cli.main(['serve', '--port', '8101', '--print-base-url']))",
+        DOITHOAI_DATA_DIR=str(tmp_path), DOITHOAI_DEMO="1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "http://127.0.0.1:8101\n"
+
+
 def test_https_settings_follow_their_own_variable_not_debug():
     code = "import doithoai.settings as s; print(getattr(s, 'SECURE_SSL_REDIRECT', False), getattr(s, 'SESSION_COOKIE_SECURE', False), getattr(s, 'SECURE_HSTS_SECONDS', 0))"
     assert run_python(code, DOITHOAI_HTTPS="1").stdout.split() == ["True", "True", "31536000"]

@@ -146,13 +146,17 @@ def test_serve_restarts_a_killed_worker_sweeps_and_stops_it_with_the_server(tmp_
     Notification.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DOITHOAI_SMS"))}
     env.update(DOITHOAI_DEMO="1", DOITHOAI_DATA_DIR=str(tmp_path), DATABASE_URL=database_url(), PYTHONPATH=str(ROOT))
+    env.pop("DOITHOAI_BASE_URL", None)
+    port = _free_port()
     command = [sys.executable, "-m", "doithoai.cli", "serve", "--with-worker", "--no-migrate", "--sweep-every", "1",
-               "--port", str(_free_port())]  # fmt: skip
+               "--port", str(port)]  # fmt: skip
     log = (tmp_path / "serve.log").open("w")
     serve = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log)  # noqa: S603
     family: list[int] = []
     try:
         first = _worker_of(serve)
+        # The worker builds its messages' links on the address served on (DOITHOAI_BASE_URL, derived in the demo).
+        assert f"DOITHOAI_BASE_URL=http://127.0.0.1:{port}".encode() in Path(f"/proc/{first}/environ").read_bytes()
         os.kill(first, signal.SIGKILL)
         killed_at = time.monotonic()
         second = _worker_of(serve, other_than=first, seconds=10)

@@ -138,10 +138,21 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
+    def get_full_name(self) -> str:
+        """The name in Vietnamese order, family name first ("Thân Văn Bình"): the person's full name, else the
+        account's family (last_name) and given (first_name) names. Django's own puts the given name first."""
         if self.person_id:
             return self.person.full_name
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
+
+    def get_short_name(self) -> str:
+        """The given name, by which Vietnamese address a person ("Bình")."""
+        if self.person_id:
+            return self.person.full_name.rsplit(" ", 1)[-1]
+        return self.first_name.strip()
+
+    @property
+    def display_name(self) -> str:
         return self.get_full_name() or self.username
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from doithoai.accounts import actions, forms, queries, throttle
+from doithoai.accounts import actions, forms, permissions, queries, throttle
 from doithoai.accounts.models import User
 from doithoai.lib.responses import after_post
 
@@ -31,6 +31,14 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         throttle.remember_device(self.request, response, form.get_user().username)
         return response
+
+    def get_default_redirect_url(self) -> str:
+        """Without a (safe) `next`: the staff home, or the admin for an administrator with no role in the product
+        (whom the staff home would turn away)."""
+        user = self.request.user
+        if user.is_staff and not permissions.roles_of(user) and not user.dialogue_roles.exists():
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
 
 
 def _unit_accounts(user) -> list[User]:

@@ -19,6 +19,10 @@ class DocumentRegisterAdmin(admin.ModelAdmin):
 class DocumentAdmin(ReadOnlyAdmin):
     """Numbers come from the register action; issued papers are records, read here, never typed."""
 
-    list_display = ["code", "summary", "issued_on", "signer_post"]
+    list_display = ["number_and_symbol", "summary", "issued_on", "signer_post"]
     list_filter = ["register__doc_type"]
     list_select_related = ["register"]
+
+    @admin.display(description="số, ký hiệu", ordering="number")
+    def number_and_symbol(self, obj: Document) -> str:
+        return obj.code

@@ -1,11 +1,15 @@
 """Deployment checks (`doithoai check --deploy`): what must never reach production, reported as errors."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import connection
 from django.db.utils import DatabaseError
+from django.http.request import split_domain_port, validate_host
 
 from doithoai.demo.commune import DEMO_PASSWORD
+from doithoai.lib import urls
 
 PRINTING_BACKENDS = ("django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.filebased.EmailBackend")
 OUTBOX_ONLY = "doithoai.notifications.backends.OutboxOnly"
@@ -32,6 +36,18 @@ def production_settings(app_configs, **kwargs) -> list:
             "Chưa đặt DOITHOAI_BASE_URL: đường dẫn trong thư, tin nhắn, mã QR và biên nhận sẽ trỏ về 127.0.0.1.",
             hint="Đặt DOITHOAI_BASE_URL là địa chỉ người dân truy cập, ví dụ https://doithoai.tanyen.bacninh.gov.vn",
             id="doithoai.E003",
+        ))  # fmt: skip
+    elif problem := urls.base_url_problem(settings.BASE_URL):
+        problems.append(Error(
+            f"DOITHOAI_BASE_URL={settings.BASE_URL} {problem}",
+            hint="Đặt DOITHOAI_BASE_URL là địa chỉ người dân truy cập, ví dụ https://doithoai.tanyen.bacninh.gov.vn",
+            id="doithoai.E003",
+        ))  # fmt: skip
+    elif not validate_host(split_domain_port(urlsplit(settings.BASE_URL).netloc)[0], settings.ALLOWED_HOSTS):
+        problems.append(Error(
+            f"Địa chỉ {settings.BASE_URL} (DOITHOAI_BASE_URL) không có trong ALLOWED_HOSTS: mọi đường dẫn trong thư, "
+            "tin nhắn và mã QR sẽ bị máy chủ từ chối (lỗi 400).",
+            hint="Thêm tên miền của DOITHOAI_BASE_URL vào ALLOWED_HOSTS.", id="doithoai.E006",
         ))  # fmt: skip
     if settings.EMAIL_BACKEND in PRINTING_BACKENDS:
         problems.append(Error(

@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, reverse
 
 from doithoai.accounts.models import Organization, RoleAssignment, Unit, User
 from doithoai.lib import clock, workdays
+from doithoai.lib.urls import absolute_url
 from doithoai.notifications.actions import notify
 from doithoai.notifications.models import Notification
 from doithoai.petitions import deadlines, queries
@@ -144,7 +145,7 @@ def _staff_url(petition: Petition) -> str:
         path = reverse("petitions:detail", args=[petition.pk])
     except NoReverseMatch:
         path = reverse("portal:staff_home")
-    return settings.BASE_URL + path
+    return absolute_url(path)
 
 
 def _about(petition: Petition) -> str:
@@ -297,7 +298,7 @@ def _digest_body(unit: Unit, counts: dict, overdue: list[str], since: dt.datetim
         shown = overdue[:DIGEST_CODES]
         more = f" (và {len(overdue) - len(shown)} ý kiến khác)" if len(overdue) > len(shown) else ""
         lines.append(f"Ý kiến quá hạn lâu nhất: {', '.join(shown)}{more}")
-    lines.append(settings.BASE_URL + reverse("portal:staff_home"))
+    lines.append(absolute_url(reverse("portal:staff_home")))
     return "\n".join(lines) + "\n"
 
 

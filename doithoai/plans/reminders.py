@@ -8,11 +8,11 @@ day, so rescheduling the dialogue (a new last day) reminds again and running the
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from doithoai.accounts.models import RoleAssignment, Unit
+from doithoai.lib.urls import absolute_url
 from doithoai.notifications.models import Notification
 from doithoai.petitions.reminders import Message, email_of
 from doithoai.plans import announcing, queries
@@ -57,7 +57,7 @@ def announcement_messages(units: list[Unit], today: dt.date) -> list[Message]:
         body = (
             f"{dialogue.title}\nThời gian: {start:%H:%M} ngày {start:%d/%m/%Y}; địa điểm: {dialogue.place}.\n"
             f"Thông báo phải đăng ít nhất 07 ngày trước ngày tổ chức: {when}.\n{ask}\n"
-            f"{settings.BASE_URL}{reverse('plans:announcement', args=[dialogue.pk])}\n"
+            f"{absolute_url(reverse('plans:announcement', args=[dialogue.pk]))}\n"
         )
         kind = Notification.Kind.OVERDUE if late else Notification.Kind.DUE_SOON
         seen = set()

@@ -97,3 +97,26 @@ def local_date(value: dt.datetime | None) -> dt.date | None:
     if not value:
         return None
     return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+
+
+@register.filter
+def vn_filesize(size: int | None) -> str:
+    """A file's size as Vietnamese writes it, number and unit kept together: "850 KB", "2,4 MB", "10 MB", "900 byte"."""
+    if size is None or size < 0:
+        return ""
+    if size < 1024:
+        return f"{size}\xa0byte"
+    if (kilobytes := max(1, round(size / 1024))) < 1024:
+        return f"{kilobytes}\xa0KB"
+    megabytes = f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",")
+    return f"{megabytes}\xa0MB"
+
+
+@register.filter
+def lower_first(text: str) -> str:
+    """A title inside a sentence: "Hội nghị đối thoại quý IV với MTTQ" → "hội nghị đối thoại quý IV với MTTQ". Only the
+    first letter, and only when it starts an ordinary word: "UBND xã …", "MTTQ …" stay as written (never `|lower`)."""
+    text = str(text or "")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
