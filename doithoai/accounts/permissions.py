@@ -292,6 +292,7 @@ RULES = {
     "petition.edit_summary": _coordinator,
     "petition.decide_extension": _coordinator,
     "petition.approve": _chair,
+    "petition.return_answer": _chair,
     "petition.answer_at_dialogue": _answer_at_dialogue,
     "petition.record_answer": _record_answer,
     "petition.accept_assignment": _agency_lead,

@@ -6,6 +6,7 @@ changes nothing.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -17,9 +18,10 @@ from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization, Unit
 from doithoai.lib import clock
 from doithoai.lib.contact import normalise_email, normalise_phone
+from doithoai.lib.dates import local_format
 from doithoai.lib.text import fold, nfc, nfc_line
 from doithoai.lib.uploads import check_upload, check_uploads, disk_has_room, store_after_commit
-from doithoai.petitions import deadlines, history, importing, notices
+from doithoai.petitions import deadlines, history, import_duplicates, importing, notices
 from doithoai.petitions.models import (
     Answer,
     Assignment,
@@ -47,6 +49,7 @@ DIALOGUE_CHANNELS = (
     Petition.Channel.WRITTEN_AT_DIALOGUE,
 )
 ASSIGNABLE_KINDS = (Organization.Kind.AGENCY, Organization.Kind.PARTY_BODY, Organization.Kind.MASS_ORG)
+RETURN_REASON_MAX = 2000
 
 
 class ActionError(Exception):
@@ -100,6 +103,7 @@ def submit_petition(
     attachments=(),
     refused_attachments: int = 0,
     submission_key: str = "",
+    import_key: str = "",
     by=None,
     received_at: dt.datetime | None = None,
 ) -> Petition:
@@ -163,7 +167,7 @@ def submit_petition(
         submitter_email=email, submitter_address=address, village=village, submitter_organization=organization,
         submitter_organization_name=organization_name, anonymous=anonymous,
         consent_at=received_at if consent and not anonymous else None, channel=channel, dialogue=dialogue,
-        kind=kind, received_at=received_at, submission_key=submission_key,
+        kind=kind, received_at=received_at, submission_key=submission_key, import_key=import_key,
         created_by=by if getattr(by, "is_authenticated", False) else None,
         deadline=deadlines.deadline_for(unit, kind, "", timezone.localdate(received_at)),
     )  # fmt: skip
@@ -532,28 +536,39 @@ def _retire_current_answer(petition: Petition) -> None:
 
 @transaction.atomic
 def answer_at_dialogue(petition: Petition, text: str, *, by, organization: Organization | None = None) -> Answer:
-    """Trả lời tại hội nghị: the chair (or an agency leader he names) answered on the spot."""
+    """Trả lời tại hội nghị: the answer the chair (or an agency leader he names) gave in the hall, recorded once the
+    dialogue has started, on a classified opinion; like any answer it awaits the chair's approval (duyệt) and is
+    public only once published (công khai)."""
     petition = _locked(petition)
     _require(by, "petition.answer_at_dialogue", petition)
     if petition.dialogue_id is None:
         raise ActionError("Ý kiến này không được nêu tại một buổi đối thoại.")
     if petition.kind in CONFIDENTIAL:
         raise ActionError("Khiếu nại, tố cáo được chuyển xử lý theo thủ tục riêng, không trả lời tại hội nghị.")
-    _expect(petition, (S.RECEIVED, S.CLASSIFIED), "Không thể ghi trả lời cho ý kiến đang ở trạng thái “%(status)s”.")
+    dialogue = petition.dialogue
+    if dialogue.status == dialogue.Status.CANCELLED:
+        raise ActionError("Buổi đối thoại đã bị hủy: không có trả lời tại hội nghị.")
+    if not dialogue.has_started:
+        when = "chưa có ngày giờ bắt đầu"
+        if dialogue.starts_at:
+            when = f"chưa bắt đầu (bắt đầu lúc {local_format(dialogue.starts_at, '%H:%M ngày %d/%m/%Y')})"
+        raise ActionError(f"Buổi đối thoại {when}: chỉ ghi trả lời tại hội nghị từ khi buổi bắt đầu.")
+    if petition.status == S.RECEIVED:
+        raise ActionError("Xin phân loại ý kiến (lĩnh vực, loại, thẩm quyền) trước khi ghi trả lời tại hội nghị.")
+    _expect(petition, (S.CLASSIFIED,), "Không thể ghi trả lời cho ý kiến đang ở trạng thái “%(status)s”.")
     if organization is not None and organization.unit_id != petition.unit_id:
         raise ActionError("Cơ quan trả lời phải thuộc đơn vị này.")
     text = nfc(text)
     if not text:
         raise ActionError("Xin ghi nội dung trả lời.")
-    now = clock.now()
     _retire_current_answer(petition)
     answer = Answer.objects.create(
-        petition=petition, text=text, public_text=text, source=Answer.Source.CHAIR, at_dialogue=True,
-        organization=organization, answered_by=by, answered_at=now, approved_by=by, approved_at=now,
+        petition=petition, text=text, source=Answer.Source.CHAIR, at_dialogue=True, organization=organization,
+        answered_by=by, answered_at=clock.now(),
     )  # fmt: skip
     who = organization.name if organization else "Chủ trì hội nghị"
-    _move(petition, S.ANSWERED_AT_DIALOGUE, "answer_at_dialogue", by, public=True, note=f"{who} trả lời tại hội nghị")
-    notices.status_changed(petition)
+    _move(petition, S.ANSWER_PENDING, "answer_at_dialogue", by, public=False, note=f"{who} trả lời tại hội nghị")
+    notices.answer_pending(petition)
     return answer
 
 
@@ -619,8 +634,40 @@ def approve_answer(petition: Petition, *, by, public_text: str | None = None) ->
     answer.approved_by, answer.approved_at = by, clock.now()
     answer.public_text = nfc(public_text) if public_text is not None else (answer.public_text or answer.text)
     answer.save()
-    _move(petition, S.ANSWERED, "approve", by, public=True, note="Thường trực Đảng ủy duyệt nội dung trả lời")
+    # An answer given in the hall keeps saying so once approved (its public label: "Đã trả lời tại hội nghị").
+    to = S.ANSWERED_AT_DIALOGUE if answer.at_dialogue else S.ANSWERED
+    _move(petition, to, "approve", by, public=True, note="Thường trực Đảng ủy duyệt nội dung trả lời")
     notices.status_changed(petition)
+    return answer
+
+
+@transaction.atomic
+def return_answer(petition: Petition, reason: str, *, by) -> Answer:
+    """Trả lại trả lời: the chair does not approve the answer and sends it back, with the reason, to whoever
+    answers again: the lead agency (or, for an answer of a higher authority or given in the hall, the Party
+    Office). The answer stays in the timeline as an earlier one."""
+    petition = _locked(petition)
+    _require(by, "petition.return_answer", petition)
+    _expect(petition, (S.ANSWER_PENDING,), "Không có trả lời nào chờ duyệt để trả lại (trạng thái “%(status)s”).")
+    answer = _current_answer(petition)
+    if answer is None:
+        raise ActionError("Không tìm thấy nội dung trả lời để trả lại.")
+    reason = nfc(reason)
+    if not reason:
+        raise ActionError("Xin ghi lý do trả lại để cơ quan trả lời lại.")
+    reason = reason[:RETURN_REASON_MAX]
+    _retire_current_answer(petition)
+    assignment = answer.assignment if answer.assignment_id and answer.assignment.is_current else None
+    if assignment is not None:
+        assignment.status = Assignment.Status.ACCEPTED  # it is the agency's again, already taken on
+        assignment.save(update_fields=["status"])
+        higher = assignment.lead.kind == Organization.Kind.HIGHER_AUTHORITY
+        to = S.FORWARDED if higher else S.ASSIGNED
+    else:
+        to = S.CLASSIFIED  # given in the hall: back to the Party Office, which has it answered again
+    _move(petition, to, "return_answer", by, public=False, note=reason,
+          organization=answer.organization.name if answer.organization_id else "")  # fmt: skip
+    notices.answer_returned(petition, assignment, reason)
     return answer
 
 
@@ -739,6 +786,7 @@ def upload_import(
     batch = PetitionImport(
         unit_id=organization.unit_id, organization=organization, dialogue=dialogue, created_by=by,
         created_at=at or clock.now(), original_name=nfc_line(original_name)[:255] or "danh-sach", status=_I.UPLOADED,
+        file_hash=importing.file_hash(data),
     )  # fmt: skip
     batch.file.save(f"danh-sach.{checked.kind}", ContentFile(data), save=False)  # the user's name: on the record only
     try:
@@ -812,22 +860,38 @@ def check_import(batch_id: int) -> PetitionImport:
     if batch.status != _I.CHECKING:
         return batch
     counts = dict.fromkeys(ImportRow.State.values, 0)
+    finder, duplicates = import_duplicates.Finder(batch), 0
+    if batch.rows_duplicate:  # checked again with other columns: the rows marked then are marked afresh
+        import_duplicates.duplicate_rows(batch).update(duplicate_of="", duplicate_line=None)
     for rows in _row_chunks(batch):
         by_state: dict[int, list[int]] = {}
-        for stored in rows:
-            state = _state(_checked(batch, stored, _villages_of(batch)))
+        checked = [_checked(batch, stored, _villages_of(batch)) for stored in rows]
+        for stored, row in zip(rows, checked, strict=True):
+            state = _state(row)
             by_state.setdefault(state, []).append(stored.pk)
             counts[state] += 1
         for state, pks in by_state.items():  # at most four plain updates a chunk (bulk_update's CASE is slow)
             ImportRow.objects.filter(pk__in=pks).update(state=state)
+        duplicates += _mark_duplicates(rows, checked, finder)
     ok, warning, error = counts[ImportRow.State.OK], counts[ImportRow.State.WARNING], counts[ImportRow.State.ERROR]
     if ok + warning + error > importing.MAX_ROWS:  # the header chosen lower leaves more than a list may have
         return _finish_import(batch, _I.FAILED, error=str(importing.refused("rows")))
     PetitionImport.objects.filter(pk=batch_id, status=_I.CHECKING).update(
-        status=_I.PREVIEWED, rows_total=ok + warning + error, rows_valid=ok + warning, rows_flagged=warning + error
-    )
+        status=_I.PREVIEWED, rows_total=ok + warning + error, rows_valid=ok + warning, rows_flagged=warning + error,
+        rows_duplicate=duplicates, confirmed=[],
+    )  # fmt: skip
     batch.refresh_from_db()
     return batch
+
+
+def _mark_duplicates(rows: list[ImportRow], checked: list, finder: import_duplicates.Finder) -> int:
+    """Records which valid rows of a chunk were sent before (one query to find them, few to record them)."""
+    found = {row.line: row for row in finder.mark(checked)}
+    marked = [stored for stored in rows if stored.line in found]
+    for stored in marked:
+        stored.duplicate_of, stored.duplicate_line = found[stored.line].duplicate_of, found[stored.line].duplicate_line
+    ImportRow.objects.bulk_update(marked, ["duplicate_of", "duplicate_line"])  # duplicates only: usually none
+    return len(marked)
 
 
 def _row_chunks(batch: PetitionImport, **filters):
@@ -867,7 +931,13 @@ def _state(row: importing.Row | None) -> int:
 def checked_rows(batch: PetitionImport, rows) -> list[importing.Row]:
     """Stored rows (one page of the preview) with their errors and warnings, checked again as they are shown."""
     villages = _villages_of(batch)
-    return [row for row in (_checked(batch, stored, villages) for stored in rows) if row is not None]
+    checked = []
+    for stored in rows:
+        row = _checked(batch, stored, villages)
+        if row is not None:
+            row.duplicate_of, row.duplicate_line = stored.duplicate_of, stored.duplicate_line  # as last checked
+            checked.append(row)
+    return checked
 
 
 def choose_import_columns(batch: PetitionImport, *, columns: dict[str, int], header_line: int, by) -> PetitionImport:
@@ -892,9 +962,10 @@ def choose_import_columns(batch: PetitionImport, *, columns: dict[str, int], hea
     return check_import(batch.pk)
 
 
-def start_import(batch: PetitionImport, *, skip_errors: bool, by) -> PetitionImport:
+def start_import(batch: PetitionImport, *, skip_errors: bool, by, confirmed: Iterable[int] = ()) -> PetitionImport:
     """Xác nhận nhập: from the counts of the check, import at once (a short list) or queue the import for the
-    task worker (a long one). A second submission of the same list imports nothing (ActionError)."""
+    task worker (a long one). A row sent before (import_duplicates) is imported only when its line is among
+    `confirmed` ("vẫn nhập dòng này"). A second submission of the same list imports nothing (ActionError)."""
     _require(by, "organization.submit_petitions", batch.organization)
     already = "Danh sách này đã được gửi nhập rồi; không nhập lần thứ hai."
     batch = PetitionImport.objects.filter(pk=batch.pk, status=_I.PREVIEWED).first()
@@ -902,17 +973,27 @@ def start_import(batch: PetitionImport, *, skip_errors: bool, by) -> PetitionImp
         raise ActionError(already)
     if not batch.rows_valid:
         raise ValidationError("Không có dòng hợp lệ nào để nhập. Xin sửa tệp rồi tải lên lại.")
+    duplicates = set()
+    if batch.rows_duplicate:
+        duplicates = set(import_duplicates.duplicate_rows(batch).values_list("line", flat=True))
+    confirmed = sorted(duplicates.intersection(confirmed))
+    to_import = batch.rows_valid - len(duplicates) + len(confirmed)
+    if not to_import:
+        raise ValidationError(
+            "Mọi dòng hợp lệ đều trùng với ý kiến đã gửi trước; không có gì để nhập. Đánh dấu “Vẫn nhập dòng này” "
+            "ở những dòng cần nhập lại."
+        )
     if batch.rows_invalid and not skip_errors:
         raise ValidationError(
-            f"Có {batch.rows_invalid} dòng lỗi. Chọn “bỏ qua các dòng lỗi” để chỉ nhập {batch.rows_valid} dòng hợp "
+            f"Có {batch.rows_invalid} dòng lỗi. Chọn “bỏ qua các dòng lỗi” để chỉ nhập {to_import} dòng hợp "
             "lệ, hoặc sửa tệp rồi tải lên lại."
         )
     claimed = PetitionImport.objects.filter(pk=batch.pk, status=_I.PREVIEWED).update(
-        status=_I.QUEUED, skip_errors=skip_errors, rows_done=0
+        status=_I.QUEUED, skip_errors=skip_errors, rows_done=0, confirmed=confirmed
     )
     if not claimed:
         raise ActionError(already)
-    if batch.rows_valid <= IMPORT_INLINE_ROWS:
+    if to_import <= IMPORT_INLINE_ROWS:
         return run_import(batch.pk)
     from doithoai.petitions.tasks import import_petitions  # the task module imports this one
 
@@ -946,11 +1027,15 @@ def run_import(batch_id: int) -> PetitionImport:
 def _import_rows(batch: PetitionImport, progress: "_ImportProgress", skipped: list[dict]) -> int:
     villages = _villages_of(batch)
     by_pk = {v.pk: v for v in villages.values()}
+    finder, confirmed = import_duplicates.Finder(batch), set(batch.confirmed)
+    # Two lists of one organisation imported at the same time would each miss the other's rows: one at a time.
+    list(Organization.objects.select_for_update(no_key=True).filter(pk=batch.organization_id).values_list("pk"))
     done = 0
     for rows in _row_chunks(batch, state__gt=ImportRow.State.IGNORED):
         created = []
-        for stored in rows:
-            row = _checked(batch, stored, villages)
+        checked = [_checked(batch, stored, villages) for stored in rows]
+        finder.mark(checked)  # against what is imported now, whatever the preview showed or the user posted
+        for row in checked:
             if row is None:
                 continue
             if row.errors:
@@ -958,13 +1043,16 @@ def _import_rows(batch: PetitionImport, progress: "_ImportProgress", skipped: li
                     raise ValidationError("Danh sách đã thay đổi so với lúc xem trước; xin tải lên lại.")
                 skipped.append({"line": row.line, "errors": row.errors})
                 continue
-            created.append(
-                submit_petition(
-                    batch.unit, channel=Petition.Channel.ORG_BATCH, organization=batch.organization,
-                    village=by_pk.get(row.village_id), dialogue=batch.dialogue, by=batch.created_by,
-                    received_at=batch.created_at, **row.submission(),
-                ).pk
+            if row.is_duplicate and row.line not in confirmed:
+                skipped.append({"line": row.line, "errors": [import_duplicates.message(row)], "duplicate": True})
+                continue
+            petition = submit_petition(
+                batch.unit, channel=Petition.Channel.ORG_BATCH, organization=batch.organization,
+                village=by_pk.get(row.village_id), dialogue=batch.dialogue, by=batch.created_by,
+                received_at=batch.created_at, import_key=row.key, **row.submission(),
             )  # fmt: skip
+            finder.imported(row, petition.code)
+            created.append(petition.pk)
             done += 1
             progress.report(done)
         Petition.objects.filter(pk__in=created).update(imported_in=batch)

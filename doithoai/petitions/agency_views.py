@@ -28,6 +28,7 @@ from doithoai.lib.uploads import MAX_BYTES
 from doithoai.petitions import actions
 from doithoai.petitions.actions import ActionError
 from doithoai.petitions.agency_forms import AnswerForm, ExtensionForm, ReturnForm
+from doithoai.petitions.detail_views import FILE_TYPES
 from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, HistoryEntry
 
 Role = permissions.Role
@@ -50,6 +51,7 @@ AGENCY_STEPS = {
     "extension_refused": "Không gia hạn",
     "record_answer": "Trả lời",
     "approve": "Duyệt trả lời",
+    "return_answer": "Trả lại trả lời",
     "publish": "Công khai",
     "close": "Kết thúc",
     "reopen": "Xem xét lại",
@@ -143,6 +145,10 @@ def _url(base_query: dict, **query) -> str:
 def _rows(qs, answered_at, listed):
     """One page's rows with everything they show, in two queries (count and page)."""
     pending = ExtensionRequest.objects.filter(assignment_id=OuterRef("pk"), status=ExtensionRequest.Status.REQUESTED)
+    # The chair's latest sending back of this assignment's answer (the reason is the entry's note).
+    sent_back = HistoryEntry.objects.filter(
+        petition_id=OuterRef("petition_id"), action="return_answer", at__gte=OuterRef("assigned_at")
+    ).order_by("-at", "-id")
     return (
         qs.annotate(
             answered_on=Subquery(answered_at),
@@ -151,6 +157,7 @@ def _rows(qs, answered_at, listed):
             excerpt=Substr("petition__content", 1, EXCERPT),
             content_length=Length("petition__content"),
             extension_until=Subquery(pending.order_by("-requested_at").values("requested_deadline")[:1]),
+            sent_back_reason=Subquery(sent_back.values("note")[:1]),
         )
         .filter(listed)
         .select_related("petition")
@@ -177,6 +184,7 @@ def _describe(row: Assignment, today: dt.date) -> None:
     summary = "" if confidential else petition.public_summary.strip()
     row.text = summary or row.excerpt.rstrip() + ("…" if row.content_length > EXCERPT else "")
     row.is_open = row.status in OPEN
+    row.sent_back = row.sent_back_reason if row.is_open else ""  # answered again since: no longer news
     row.overdue_days = (today - row.deadline).days if row.is_open and row.deadline and row.deadline < today else 0
     row.days_left = (row.deadline - today).days if row.is_open and row.deadline and not row.overdue_days else None
 
@@ -207,6 +215,8 @@ def agency_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _item_page(request, assignment: Assignment, is_lead: bool, *, bound=None, status: int = 200) -> HttpResponse:
     petition = assignment.petition
+    answers = list(Answer.objects.filter(assignment=assignment).order_by("-answered_at", "-pk"))
+    history = _history(petition)
     forms = {name: form_class() for name, form_class in FORMS.items()}
     errors = {}
     if bound is not None:
@@ -224,10 +234,14 @@ def _item_page(request, assignment: Assignment, is_lead: bool, *, bound=None, st
         "is_lead": is_lead,
         "confidential": petition.kind in permissions.CONFIDENTIAL_KINDS,
         "coordinating": list(assignment.coordinating.order_by("name").values_list("name", flat=True)),
-        "attachments": list(petition.attachments.values_list("original_name", flat=True)),
-        "answer": Answer.objects.filter(assignment=assignment, is_current=True).first(),
+        # Linked to the permission-checked download (a tố cáo's files: the Party Office and the chair only).
+        "attachments": list(petition.attachments.only("pk", "petition", "original_name", "content_type", "size")),
+        "attachments_open": permissions.can_see_internal(request.user, petition),
+        "file_types": FILE_TYPES,
+        "answer": next((a for a in answers if a.is_current), None),
+        "sent_back": _sent_back(assignment, answers, history),
         "extensions": list(assignment.extensions.order_by("-requested_at")),
-        "history": _history(petition),
+        "history": history,
         "forms": forms,
         "errors": errors,
         "can_accept": is_lead and assignment.status == A.ASSIGNED,
@@ -235,6 +249,18 @@ def _item_page(request, assignment: Assignment, is_lead: bool, *, bound=None, st
         "today": clock.today(),
     }
     return render(request, template, context, status=status)
+
+
+def _sent_back(assignment: Assignment, answers: list[Answer], history: list[HistoryEntry]) -> dict | None:
+    """While the matter is the agency's again after the chair sent its answer back: when, why, and that answer."""
+    if assignment.status not in OPEN:
+        return None
+    entry = next((h for h in reversed(history) if h.action == "return_answer" and h.at >= assignment.assigned_at),
+                 None)  # fmt: skip
+    if entry is None:
+        return None
+    answer = next((a for a in answers if not a.is_current and a.approved_at is None), None)
+    return {"at": entry.at, "reason": entry.note, "answer": answer}
 
 
 def _history(petition) -> list[HistoryEntry]:

@@ -111,10 +111,10 @@ class LegalTrackForm(NfcForm):
 
 class AssignForm(NfcForm):
     lead = forms.ChoiceField(label="Cơ quan chủ trì", error_messages=_messages())
+    # Check boxes, not a Ctrl-click list: on a phone each organisation is one tap.
     coordinating = forms.MultipleChoiceField(
-        label="Cơ quan phối hợp", required=False, error_messages=_messages(),
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text="Không bắt buộc; giữ phím Ctrl để chọn nhiều cơ quan.",
+        label="Cơ quan phối hợp", required=False, error_messages=_messages(), widget=forms.CheckboxSelectMultiple,
+        help_text="Không bắt buộc; đánh dấu các cơ quan, tổ chức cùng giải quyết (cơ quan chủ trì không cần đánh dấu).",
     )  # fmt: skip
     deadline = _date("Hạn xử lý")
     instructions = _text("Ý kiến chỉ đạo", 4000, required=False, rows=3)
@@ -176,6 +176,13 @@ class ApproveForm(NfcForm):
     public_text = _text(
         "Nội dung trả lời công khai", MAX_CONTENT, rows=6,
         help_text="Người dân đọc nội dung này khi công khai; bỏ thông tin cá nhân nếu có.",
+    )  # fmt: skip
+
+
+class ReturnAnswerForm(NfcForm):
+    reason = _text(
+        "Lý do trả lại", 2000, rows=3,
+        help_text="Nơi trả lời đọc lý do này (điều cần bổ sung, làm rõ) rồi trả lời lại; trả lời mới lại chờ duyệt.",
     )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from django_htmx.http import reswap, retarget
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization
 from doithoai.lib import clock
+from doithoai.lib.dates import local_format
 from doithoai.petitions import actions
 from doithoai.petitions import detail_forms as f
 from doithoai.petitions.actions import ASSIGNABLE_KINDS, CONFIDENTIAL, ActionError
@@ -63,6 +64,7 @@ ACTION_LABELS = {
     "answer_at_dialogue": "Trả lời tại hội nghị",
     "record_answer": "Ghi trả lời",
     "approve": "Duyệt trả lời",
+    "return_answer": "Trả lại trả lời",
     "publish": "Công khai",
     "close": "Kết thúc",
     "feedback": "Người gửi đánh giá",
@@ -120,6 +122,10 @@ def _no_confidential(page) -> bool:
     return page.petition.kind not in CONFIDENTIAL
 
 
+def _at_started_dialogue(page) -> bool:
+    return page.petition.dialogue_id is not None and page.petition.dialogue.has_started
+
+
 PANELS = {
     p.name: p
     for p in (
@@ -157,15 +163,19 @@ PANELS = {
                                                     document_file=d["document_file"], by=u),
               "Đã ghi trả lời của cấp trên; trả lời chờ duyệt.", lambda page: page.assignment is not None,
               title="Ghi trả lời của cấp trên", button="Ghi trả lời", multipart=True),
-        Panel("dialogue_answer", "petition.answer_at_dialogue", (S.RECEIVED, S.CLASSIFIED), f.DialogueAnswerForm,
+        Panel("dialogue_answer", "petition.answer_at_dialogue", (S.CLASSIFIED,), f.DialogueAnswerForm,
               lambda p, d, u: actions.answer_at_dialogue(p, d["text"], organization=d["organization"], by=u),
-              "Đã ghi trả lời tại hội nghị.",
-              lambda page: page.petition.dialogue_id is not None and _no_confidential(page),
+              "Đã ghi trả lời tại hội nghị; trả lời chờ Thường trực duyệt.",
+              lambda page: _at_started_dialogue(page) and _no_confidential(page),
               title="Trả lời tại hội nghị", button="Ghi trả lời"),
         Panel("approve", "petition.approve", (S.ANSWER_PENDING,), f.ApproveForm,
               lambda p, d, u: actions.approve_answer(p, public_text=d["public_text"], by=u),
               "Đã duyệt nội dung trả lời.", lambda page: page.answer is not None,
               title="Duyệt trả lời", button="Duyệt"),
+        Panel("return_answer", "petition.return_answer", (S.ANSWER_PENDING,), f.ReturnAnswerForm,
+              lambda p, d, u: actions.return_answer(p, d["reason"], by=u),
+              "Đã trả lại trả lời kèm lý do; nơi trả lời được báo để trả lời lại.", lambda page: page.answer is not None,
+              title="Trả lại để trả lời lại", button="Trả lại", secondary=True),
         Panel("publish", "petition.publish", (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), f.PublishForm,
               lambda p, d, u: actions.publish(p, by=u), "Đã công khai kết quả trả lời.",
               lambda page: _no_confidential(page) and page.answer is not None and page.answer.approved_at is not None,
@@ -238,7 +248,24 @@ class _Page:
             and permissions.can(self.user, panel.permission, petition)
         ]
         self.side_panels = [name for name in self.available if name != "summary"]
+        self.dialogue_answer_later = self._dialogue_answer_later()
         self._orgs = None
+
+    def _dialogue_answer_later(self) -> str:
+        """Why "Trả lời tại hội nghị" is not offered yet, to whoever may record it ("" when it is, or never is)."""
+        p = self.petition
+        if ("dialogue_answer" in self.available or p.dialogue_id is None or p.kind in CONFIDENTIAL
+                or p.status not in (S.RECEIVED, S.CLASSIFIED)
+                or not permissions.can(self.user, "petition.answer_at_dialogue", p)):  # fmt: skip
+            return ""
+        if p.dialogue.status == p.dialogue.Status.CANCELLED:
+            return "Buổi đối thoại đã bị hủy: không có trả lời tại hội nghị."
+        if not p.dialogue.has_started:
+            if p.dialogue.starts_at is None:
+                return "Ghi được khi buổi đối thoại đã có ngày giờ và bắt đầu."
+            start = local_format(p.dialogue.starts_at, "%H:%M ngày %d/%m/%Y")
+            return f"Ghi được từ khi buổi đối thoại bắt đầu ({start})."
+        return "Xin phân loại ý kiến (lĩnh vực, loại, thẩm quyền) trước khi ghi trả lời tại hội nghị."
 
     def orgs(self) -> list[Organization]:
         """The unit's organisations a petition can go to (one query, only when a panel needs them)."""
@@ -269,10 +296,21 @@ class _Page:
         return {
             "summary": {"public_summary": p.public_summary},
             "classify": {"topic": str(p.topic_id or ""), "kind": p.kind, "jurisdiction": p.jurisdiction or "commune"},
-            "assign": {"deadline": p.deadline},
+            "assign": self._assign_initial(),
             "forward": {"outgoing_date": clock.today()},
             "approve": {"public_text": (self.answer.public_text or self.answer.text) if self.answer else ""},
         }.get(name, {})
+
+    def _assign_initial(self) -> dict:
+        """Giao lại xử lý starts from the current assignment: its lead and coordinating organisations."""
+        current = self.assignment
+        if current is None or current.lead.kind not in ASSIGNABLE_KINDS:
+            return {"deadline": self.petition.deadline}
+        return {
+            "deadline": self.petition.deadline,
+            "lead": str(current.lead_id),
+            "coordinating": [str(o.pk) for o in current.coordinating.all()],
+        }
 
     def form(self, name: str, data=None, files=None):
         return PANELS[name].form(data, files, initial=self.initial(name), prefix=name, **self.form_kwargs(name))
@@ -372,6 +410,7 @@ forward = _panel_view("forward")
 higher_answer = _panel_view("higher_answer")
 dialogue_answer = _panel_view("dialogue_answer")
 approve = _panel_view("approve")
+return_answer = _panel_view("return_answer")
 publish = _panel_view("publish")
 close = _panel_view("close")
 extension = _panel_view("extension")

@@ -4,11 +4,11 @@ Messages to staff carry the tracking code and the public summary, never a submit
 messages to a submitter go only to the contact they gave.
 """
 
-from django.conf import settings
 from django.urls import reverse
 
 from doithoai.accounts.models import RoleAssignment, User
 from doithoai.lib.dates import local_format
+from doithoai.lib.urls import absolute_url
 from doithoai.notifications.actions import notify, notify_contact
 from doithoai.notifications.models import Notification
 from doithoai.petitions.models import PUBLIC_STATUS_LABELS, Petition
@@ -17,7 +17,7 @@ N = Notification.Kind
 
 
 def status_url(petition: Petition) -> str:
-    return settings.BASE_URL + reverse("portal:petition_status", args=[petition.code])
+    return absolute_url(reverse("portal:petition_status", args=[petition.code]))
 
 
 def _latest_entry_id(petition: Petition) -> int:
@@ -126,3 +126,24 @@ def reopened(petition: Petition) -> None:
                 f"petition:{petition.pk}:reopened:{_latest_entry_id(petition)}", N.STATUS,
                 f"Người gửi chưa hài lòng với trả lời ý kiến {petition.code}", f"{_summary(petition)}\n",
                 petition)  # fmt: skip
+
+
+def answer_returned(petition: Petition, assignment, reason: str) -> None:
+    """The chair sent an answer back: the lead agency (its officers and its address, as when it was assigned; for an
+    answer of a higher authority or given in the hall, the Party Office) is told why, to answer again."""
+    agency = assignment is not None and assignment.lead.kind != "higher_authority"
+    users = (_staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id) if agency
+             else _staff(petition.unit_id, RoleAssignment.Role.COORDINATOR))  # fmt: skip
+    page = (
+        reverse("petitions:agency_item", args=[assignment.pk])
+        if agency
+        else reverse("petitions:detail", args=[petition.pk])
+    )
+    key = f"petition:{petition.pk}:answer_returned:{_latest_entry_id(petition)}"
+    subject = f"Trả lời ý kiến {petition.code} được trả lại để trả lời lại"
+    body = (f"Thường trực Đảng ủy chưa duyệt, trả lại trả lời ý kiến {petition.code}: {_summary(petition)}\n"
+            f"Lý do trả lại: {reason}\nXem và trả lời lại: {absolute_url(page)}\n")  # fmt: skip
+    _tell_staff(users, key, N.STATUS, subject, body, petition)
+    if agency and assignment.lead.email:
+        notify(f"{key}:org", kind=N.STATUS, channel="email", recipient=assignment.lead.email, subject=subject,
+               body=body, petition=petition)  # fmt: skip

@@ -25,6 +25,7 @@ urlpatterns = [
     path("y-kien/<int:pk>/tra-loi-cap-tren/", detail_views.higher_answer, name="higher_answer"),
     path("y-kien/<int:pk>/tra-loi-hoi-nghi/", detail_views.dialogue_answer, name="dialogue_answer"),
     path("y-kien/<int:pk>/duyet/", detail_views.approve, name="approve"),
+    path("y-kien/<int:pk>/tra-lai-tra-loi/", detail_views.return_answer, name="return_answer"),
     path("y-kien/<int:pk>/cong-khai/", detail_views.publish, name="publish"),
     path("y-kien/<int:pk>/ket-thuc/", detail_views.close, name="close"),
     path("y-kien/<int:pk>/gia-han/", detail_views.extension, name="extension"),

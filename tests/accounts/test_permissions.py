@@ -214,6 +214,7 @@ TABLE: dict[str, dict[str, set[str]]] = {
     "petition.classify": _unit_only("coordinator"),
     "petition.assign": _unit_only("coordinator"),
     "petition.approve": _unit_only("chair"),
+    "petition.return_answer": _unit_only("chair"),  # the chair approves or sends back
     "petition.record_answer": RECORD_ANSWER,
     "petition.accept_assignment": ACCEPT_ASSIGNMENT,
     "petition.answer_at_dialogue": ANSWER_AT_DIALOGUE,

@@ -266,9 +266,14 @@ CASES = (
     FormCase(
         "petitions:dialogue_answer",
         "chair",
-        _detail("tra-loi-hoi-nghi", World.at_dialogue, dialogue_answer__text="Xã sẽ sửa trong quý I."),
+        _detail("tra-loi-hoi-nghi", World.answerable_at_dialogue, dialogue_answer__text="Xã sẽ sửa trong quý I."),
     ),
     FormCase("petitions:approve", "chair", _detail("duyet", World.pending)),
+    FormCase(
+        "petitions:return_answer",
+        "chair",
+        _detail("tra-lai-tra-loi", World.pending, return_answer__reason="Chưa nêu thời hạn hoàn thành."),
+    ),
     FormCase("petitions:publish", "coordinator", _detail("cong-khai", World.answered)),
     FormCase(
         "petitions:close", "coordinator", _detail("ket-thuc", World.answered, close__reason="Người gửi đã rút ý kiến.")

@@ -107,6 +107,11 @@ class World:
     def at_dialogue(self) -> Petition:
         return self.received(channel=C.SPOKEN_AT_DIALOGUE, dialogue=self.dialogue, by=self.secretary)
 
+    def answerable_at_dialogue(self) -> Petition:
+        """Classified, raised at the dialogue once it has begun: what "Trả lời tại hội nghị" accepts."""
+        self.held()
+        return self.classified(channel=C.SPOKEN_AT_DIALOGUE, dialogue=self.dialogue, by=self.secretary)
+
     # ------------------------------------------------------------ dialogues
 
     def scheduled(self, days_ahead: int = 20) -> Dialogue:

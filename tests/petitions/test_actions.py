@@ -36,6 +36,7 @@ S = Petition.Status
 K = Petition.Kind
 C = Petition.Channel
 TODAY = dt.date(2026, 11, 27)
+DIALOGUE_START = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
 
 
@@ -108,6 +109,9 @@ class World:
     def at_dialogue(self, kind=K.KIEN_NGHI) -> Petition:
         return self.received(kind=kind, channel=C.SPOKEN_AT_DIALOGUE, dialogue=self.dialogue, by=self.receiver)
 
+    def classified_at_dialogue(self, kind=K.KIEN_NGHI) -> Petition:
+        return self.classified(kind=kind, channel=C.SPOKEN_AT_DIALOGUE, dialogue=self.dialogue, by=self.receiver)
+
 
 def reload(obj):
     return type(obj).objects.get(pk=obj.pk)
@@ -124,7 +128,8 @@ def _account(role, unit, org=None, username=None, email=""):
 @pytest.fixture
 def w(commune, other_commune) -> World:
     unit = commune.unit
-    dialogue = factories.DialogueFactory(unit=unit)
+    # The dialogue began this morning at 08:00 (an answer given in the hall is recorded only once it has started).
+    dialogue = factories.DialogueFactory(unit=unit, starts_at=DIALOGUE_START, status="held")
     secretary, receiver = factories.UserFactory(username="thuky"), factories.UserFactory(username="tiepnhan")
     DialogueMember.objects.create(dialogue=dialogue, user=secretary, role="secretary")
     DialogueMember.objects.create(dialogue=dialogue, user=receiver, role="receiver")
@@ -253,7 +258,7 @@ def _case_decide_extension(w):
 
 
 def _case_answer_at_dialogue(w):
-    p = w.at_dialogue()
+    p = w.classified_at_dialogue()
     return lambda by: actions.answer_at_dialogue(p, "Xã sẽ sửa trong tháng 12.", by=by), [p]
 
 
@@ -265,6 +270,11 @@ def _case_record_answer(w):
 def _case_approve(w):
     p = w.pending()
     return lambda by: actions.approve_answer(p, by=by), [p]
+
+
+def _case_return_answer(w):
+    p = w.pending()
+    return lambda by: actions.return_answer(p, "Chưa nêu thời gian hoàn thành.", by=by), [p]
 
 
 def _case_publish(w):
@@ -293,6 +303,7 @@ CASES = {
     "answer_at_dialogue": (_case_answer_at_dialogue, "chair"),
     "record_answer": (_case_record_answer, "economy"),
     "approve_answer": (_case_approve, "chair"),
+    "return_answer": (_case_return_answer, "chair"),
     "publish": (_case_publish, "coordinator"),
     "close": (_case_close, "coordinator"),
 }
@@ -342,10 +353,10 @@ def test_the_chair_does_not_do_the_coordinators_work(w, action):
 
 
 def test_a_dialogue_secretary_may_answer_at_the_dialogue_but_a_receiver_may_not(w):
-    p = w.at_dialogue()
+    p = w.classified_at_dialogue()
     refused(lambda: actions.answer_at_dialogue(p, "Trả lời", by=w.receiver), p)
     actions.answer_at_dialogue(p, "Xã sẽ sửa trong tháng 12.", by=w.secretary)
-    assert reload(p).status == S.ANSWERED_AT_DIALOGUE
+    assert reload(p).status == S.ANSWER_PENDING
 
 
 # ---------------------------------------------------------------- intake
@@ -938,28 +949,29 @@ def test_an_extension_of_an_assignment_given_back_can_no_longer_be_granted(w):
 # ---------------------------------------------------------------- answers
 
 
-def test_answer_at_dialogue_is_approved_on_the_spot(w):
-    petition = w.at_dialogue()
+def test_an_answer_given_in_the_hall_waits_for_the_chairs_approval_like_any_answer(w):
+    petition = w.classified_at_dialogue()
     answer = actions.answer_at_dialogue(petition, "Xã sẽ lắp đèn trong tháng 12.", organization=w.cs.economy,
                                         by=w.chair)  # fmt: skip
     petition = reload(petition)
-    assert petition.status == S.ANSWERED_AT_DIALOGUE
-    assert answer.at_dialogue and answer.approved_by == w.chair and answer.source == "chair"
+    assert petition.status == S.ANSWER_PENDING
+    assert answer.at_dialogue and answer.source == "chair" and answer.approved_at is None and answer.is_current
     entry = last_entry(petition)
-    assert (entry.from_status, entry.to_status) == (S.RECEIVED, S.ANSWERED_AT_DIALOGUE)
+    assert (entry.from_status, entry.to_status, entry.is_public) == (S.CLASSIFIED, S.ANSWER_PENDING, False)
     assert entry.note == "Phòng Kinh tế trả lời tại hội nghị"
+    assert queries.public_status(petition)["status_label"] == "Đang giải quyết"
 
 
 def test_illegal_answers_at_a_dialogue_change_nothing(w):
-    not_raised_there = w.received()
+    not_raised_there = w.classified()
     refused(lambda: actions.answer_at_dialogue(not_raised_there, "Trả lời", by=w.chair), not_raised_there,
             match="không được nêu tại một buổi")  # fmt: skip
     complaint = w.at_dialogue(kind=K.KHIEU_NAI)
     refused(lambda: actions.answer_at_dialogue(complaint, "Trả lời", by=w.chair), complaint, match="thủ tục riêng")
-    petition = w.at_dialogue()
+    unclassified = w.at_dialogue()
+    refused(lambda: actions.answer_at_dialogue(unclassified, "Trả lời", by=w.chair), unclassified, match="phân loại")
+    petition = w.classified_at_dialogue()
     refused(lambda: actions.answer_at_dialogue(petition, "  ", by=w.chair), petition, match="nội dung")
-    actions.classify(petition, topic=factories.canonical_topic(), kind=K.KIEN_NGHI, jurisdiction="commune",
-                     by=w.coordinator)  # fmt: skip
     actions.assign(petition, w.cs.economy, by=w.coordinator)
     refused(lambda: actions.answer_at_dialogue(petition, "Trả lời", by=w.chair), petition)
 
@@ -1032,7 +1044,7 @@ def test_the_answers_document_is_stored_with_the_extension_of_its_content_not_it
 
 
 def test_the_organisation_answering_at_a_dialogue_belongs_to_the_unit(w):
-    petition = w.at_dialogue()
+    petition = w.classified_at_dialogue()
     refused(lambda: actions.answer_at_dialogue(petition, "Trả lời", organization=w.other.economy, by=w.chair), petition)
 
 

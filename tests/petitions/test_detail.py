@@ -25,7 +25,7 @@ K = Petition.Kind
 HTMX = {"HTTP_HX_REQUEST": "true"}
 w = test_actions.w  # the World fixture: coordinator, chair, agencies, MTTQ, another commune
 POST_URLS = ("tom-tat", "phan-loai", "gop", "khong-thu-ly", "chuyen-phap-luat", "giao", "chuyen-cap-tren",
-             "tra-loi-cap-tren", "tra-loi-hoi-nghi", "duyet", "cong-khai", "ket-thuc")  # fmt: skip
+             "tra-loi-cap-tren", "tra-loi-hoi-nghi", "duyet", "tra-lai-tra-loi", "cong-khai", "ket-thuc")  # fmt: skip
 
 
 def url(petition, tail=""):
@@ -276,11 +276,11 @@ def test_forward_panel_and_recording_the_higher_answer(client, w):
 def test_dialogue_answer_panel_only_with_a_dialogue(client, w):
     plain = w.classified()
     assert url(plain, "tra-loi-hoi-nghi") not in page(client, w.coordinator, plain)
-    raised = w.at_dialogue()
+    raised = w.classified_at_dialogue()
     assert url(raised, "tra-loi-hoi-nghi") in page(client, w.coordinator, raised)
     response = client.post(url(raised, "tra-loi-hoi-nghi"),
                            {"dialogue_answer-text": "Xã sẽ sửa trong tháng 12.", "dialogue_answer-organization": ""})  # fmt: skip
-    assert response.status_code == 302 and reload(raised).status == S.ANSWERED_AT_DIALOGUE
+    assert response.status_code == 302 and reload(raised).status == S.ANSWER_PENDING
 
 
 def test_publish_panel_shows_what_the_public_sees_and_publishes(client, w):
