@@ -73,6 +73,66 @@ class ImportColumnsForm(forms.Form):
 
 
 class ImportCommitForm(forms.Form):
-    skip_errors = forms.BooleanField(
-        label="Bỏ qua các dòng lỗi: chỉ nhập các dòng hợp lệ (các dòng lỗi không được lưu)", required=False
-    )
+    """The confirmation: skip the rows with errors, and which rows sent before to import all the same."""
+
+    skip_errors = forms.BooleanField(label="Bỏ qua các dòng lỗi", required=False)
+    confirm = forms.TypedMultipleChoiceField(
+        label="Vẫn nhập dòng này", coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Dòng %(value)s không có trong danh sách các dòng trùng để xác nhận."},
+    )  # fmt: skip
+
+    def __init__(self, *args, batch, duplicate_lines: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch = batch
+        self.fields["confirm"].choices = [(line, line) for line in duplicate_lines]
+        if batch.rows_invalid:
+            self.fields["skip_errors"].label = (
+                f"Bỏ qua {batch.rows_invalid} dòng lỗi: chỉ nhập các dòng hợp lệ (các dòng lỗi không được lưu)"
+            )
+
+    def chosen(self) -> tuple[int | None, bool | None]:
+        """(duplicates confirmed, errors skipped) as posted; (None, None) before anything is posted, when the page
+        cannot know what the user ticks (without scripts the button's wording cannot follow the ticks)."""
+        if not self.is_bound:
+            return None, None
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return len(data.get("confirm") or ()), bool(data.get("skip_errors"))
+
+    def wording(self) -> dict:
+        """The confirm button's wording now, and what a script needs to keep it true as the boxes are ticked."""
+        batch = self.batch
+        fresh = batch.rows_valid - batch.rows_duplicate
+        confirmed, skip = self.chosen()
+        return {
+            "label": commit_label(fresh, batch.rows_invalid, batch.rows_duplicate, confirmed=confirmed, skip=skip),
+            "script": {"fresh": fresh, "errors": batch.rows_invalid, **COMMIT_LABELS},
+        }
+
+
+# What the confirm button says (static/js/import.js fills the same patterns as the boxes are ticked).
+COMMIT_LABELS = {
+    "plain": "Nhập {n} dòng hợp lệ",
+    "confirmed": "Nhập {n} dòng, trong đó {c} dòng trùng đã xác nhận",
+    "nothing": "Không có dòng nào để nhập",
+    "needs_skip": "{label} (cần chọn bỏ qua {e} dòng lỗi)",
+    # Before anything is posted the page does not know which duplicates will be ticked: it says it in words.
+    "unknown": "Nhập {n} dòng không trùng và các dòng trùng đã đánh dấu “Vẫn nhập”",
+    "unknown_only": "Nhập các dòng trùng đã đánh dấu “Vẫn nhập”",
+}
+
+
+def commit_label(fresh: int, errors: int, duplicates: int, *, confirmed: int | None, skip: bool | None) -> str:
+    """What pressing the confirm button does: `fresh` valid rows not sent before, plus the `confirmed`
+    duplicates; with rows in error, only once they are skipped. `confirmed`/`skip` None: not known (no script
+    follows the ticks), so the wording states the rule rather than a count it cannot know."""
+    if confirmed is None and duplicates:
+        text = COMMIT_LABELS["unknown"].format(n=fresh) if fresh else COMMIT_LABELS["unknown_only"]
+    else:
+        confirmed = confirmed or 0
+        count = fresh + confirmed
+        if not count:
+            return COMMIT_LABELS["nothing"]
+        text = COMMIT_LABELS["confirmed" if confirmed else "plain"].format(n=count, c=confirmed)
+    if errors and not skip:
+        text = COMMIT_LABELS["needs_skip"].format(label=text, e=errors)
+    return text

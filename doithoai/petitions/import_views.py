@@ -9,6 +9,7 @@ page view never reads the file, and a list submitted twice is imported once.
 """
 
 import io
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from django.utils.http import urlencode
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization
 from doithoai.lib.forms import show_action_errors
-from doithoai.petitions import actions, importing
+from doithoai.petitions import actions, import_duplicates, importing
 from doithoai.petitions.actions import ActionError
 from doithoai.petitions.import_forms import ImportColumnsForm, ImportCommitForm, ImportUploadForm
 from doithoai.petitions.models import ImportRow, PetitionImport
@@ -31,7 +32,9 @@ from doithoai.plans.models import Dialogue
 Role = permissions.Role
 PREVIEW_PAGE = 100  # rows per page of the preview (every row is checked; the counts cover them all)
 REPORT_PAGE = 100
+CONFIRM_LIMIT = 200  # duplicate rows listed with their "vẫn nhập" box (the rest are skipped: said on the page)
 TEMPLATE = "petitions/import.html"
+ROW_FIELDS = ("line", "cells", "formulas", "batch_id", "duplicate_of", "duplicate_line")
 RECENT = 10
 
 
@@ -56,7 +59,7 @@ def _open_dialogues(organization: Organization):
     return (
         Dialogue.objects.filter(unit_id=organization.unit_id)
         .exclude(kind=Dialogue.Kind.RECEPTION)
-        .exclude(status=Dialogue.Status.CONCLUDED)
+        .exclude(status__in=(Dialogue.Status.CONCLUDED, Dialogue.Status.CANCELLED))
         .order_by("tentative_month", "starts_at", "pk")
     )
 
@@ -100,7 +103,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
     query = {"to-chuc": organization.pk} if len(organizations) > 1 else {}
     recent = (
         PetitionImport.objects.filter(organization=organization)
-        .select_related("created_by")
+        .select_related("created_by__person")
         .order_by("-created_at", "-pk")[:RECENT]
     )
     context.update(
@@ -160,19 +163,42 @@ class _BatchPage:
         found = importing.find_layout(list(first), self.batch.source)
         return ImportColumnsForm(data, found=found, chosen=self.batch.columns, header_line=self.batch.header_line)
 
-    def preview(self, commit_form=None, columns_form=None, status=200) -> HttpResponse:
+    def _duplicates(self) -> list[importing.Row]:
+        """The first CONFIRM_LIMIT rows sent before, checked, with what each duplicates (one query; none when the
+        check found no duplicate)."""
+        if not self.batch.rows_duplicate:
+            return []
+        rows = import_duplicates.duplicate_rows(self.batch).only(*ROW_FIELDS)[:CONFIRM_LIMIT]
+        return actions.checked_rows(self.batch, rows)
+
+    def _commit_form(self, duplicates: list[importing.Row], data=None) -> ImportCommitForm:
+        return ImportCommitForm(data, batch=self.batch, duplicate_lines=[row.line for row in duplicates])
+
+    def preview(self, commit_form=None, columns_form=None, duplicates=None, status=200) -> HttpResponse:
         batch = self.batch
         if not batch.columns:
             return self.render("columns", status=status, columns_form=columns_form or self._columns_form())
-        problems = self.request.GET.get("xem") == "loi"
-        least = ImportRow.State.WARNING if problems else ImportRow.State.OK
-        rows = batch.rows.filter(state__gte=least).order_by("line").only("line", "cells", "formulas", "batch_id")
-        page = Paginator(rows, PREVIEW_PAGE).get_page(self.request.GET.get("trang"))
+        shown_only = self.request.GET.get("xem")
+        rows = batch.rows.filter(state__gte=ImportRow.State.OK)
+        if shown_only == "loi":
+            rows = rows.filter(state__gte=ImportRow.State.WARNING)
+        elif shown_only == "trung":
+            rows = rows.filter(import_duplicates.DUPLICATE)
+        else:
+            shown_only = ""
+        page = Paginator(rows.order_by("line").only(*ROW_FIELDS), PREVIEW_PAGE).get_page(self.request.GET.get("trang"))
+        duplicates = self._duplicates() if duplicates is None else duplicates
+        commit_form = commit_form or self._commit_form(duplicates)
+        wording = commit_form.wording()
         return self.render(
             "preview", status=status, page=page, shown=actions.checked_rows(batch, page.object_list),
-            problems=problems, query="xem=loi" if problems else "", commit_form=commit_form or ImportCommitForm(),
+            shown_only=shown_only, query=f"xem={shown_only}" if shown_only else "", commit_form=commit_form,
             recognised=[label for field, label in importing.COLUMN_LABELS.items() if field in batch.columns],
             columns_form=columns_form or self._columns_form(), inline_rows=actions.IMPORT_INLINE_ROWS,
+            duplicates=duplicates, unlisted=batch.rows_duplicate - len(duplicates),
+            confirmed=set(commit_form.cleaned_data.get("confirm") or ()) if commit_form.is_bound else set(),
+            same_file=import_duplicates.same_file(batch), commit_label=wording["label"],
+            commit_script=json.dumps(wording["script"], ensure_ascii=False),
         )  # fmt: skip
 
     def choose_columns(self) -> HttpResponse:
@@ -194,15 +220,18 @@ class _BatchPage:
         return self.preview(columns_form=form, status=422)
 
     def commit(self) -> HttpResponse:
-        form = ImportCommitForm(self.request.POST)
-        form.is_valid()
+        duplicates = self._duplicates()
+        form = self._commit_form(duplicates, self.request.POST)
+        if not form.is_valid():
+            return self.preview(commit_form=form, duplicates=duplicates, status=422)
         try:
             actions.start_import(
-                self.batch, skip_errors=form.cleaned_data.get("skip_errors", False), by=self.request.user
-            )
+                self.batch, skip_errors=form.cleaned_data["skip_errors"], confirmed=form.cleaned_data["confirm"],
+                by=self.request.user,
+            )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error.messages)
-            return self.preview(commit_form=form, status=422)
+            return self.preview(commit_form=form, duplicates=duplicates, status=422)
         except ActionError:
             pass  # submitted twice: the record's page shows what became of the first submission
         return redirect(self.url)
@@ -217,7 +246,10 @@ class _BatchPage:
     def report(self) -> HttpResponse:
         petitions = self.batch.petitions.order_by("pk").only("pk", "code", "content", "imported_in")
         page = Paginator(petitions, REPORT_PAGE).get_page(self.request.GET.get("trang"))
-        return self.render("report", page=page)
+        duplicates = sum(1 for row in self.batch.skipped if row.get("duplicate"))
+        return self.render(
+            "report", page=page, skipped_duplicates=duplicates, skipped_errors=len(self.batch.skipped) - duplicates
+        )
 
 
 # ------------------------------------------------------------ the template to fill

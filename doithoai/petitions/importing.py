@@ -12,10 +12,12 @@ Old TCVN3 and VNI text is repaired conservatively. Nothing here saves anything.
 import contextlib
 import csv
 import dataclasses
+import hashlib
 import io
 import itertools
 import os
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
@@ -761,10 +763,17 @@ class Row:
     note: str = ""
     errors: list[str] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    key: str = ""  # row_key, for a valid row
+    duplicate_of: str = ""  # the code of the opinion already imported from the same row
+    duplicate_line: int | None = None  # else the earlier line of the same file holding the same row
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def is_duplicate(self) -> bool:
+        return bool(self.duplicate_of) or self.duplicate_line is not None
 
     @property
     def kind_label(self) -> str:
@@ -851,3 +860,28 @@ def _check_kind(row: Row, value: str | None) -> None:
         row.errors.append("Khiếu nại, tố cáo không nhập theo danh sách; xin tiếp nhận riêng theo quy định.")
     else:
         row.errors.append(f"Loại “{nfc_line(value)}” không rõ; xin ghi: góp ý, kiến nghị, phản ánh hoặc câu hỏi.")
+
+
+# ---------------------------------------------------------------- the same row sent twice
+
+
+def _same_text(text: str) -> str:
+    """Text as compared for sameness: case, runs of spaces and line breaks, and a closing full stop ignored;
+    diacritics kept (“mà” is not “ma”)."""
+    folded = " ".join(unicodedata.normalize("NFC", text.casefold()).split())
+    return folded.rstrip(" .;,")
+
+
+def row_key(row: Row, organization_id: int, dialogue_id: int | None) -> str:
+    """What makes a row of a list the same opinion sent again (SHA-256, hex): the same organisation sends, for
+    the same dialogue (or none), the same content raised by the same person (the name; blank when not given),
+    compared by _same_text. The phone, village, kind and note are left out: they are details a list sent again may
+    have corrected, not another opinion. A new opinion in similar words, the same words for another dialogue,
+    or raised by another person is another key."""
+    parts = (str(organization_id), str(dialogue_id or ""), _same_text(row.name), _same_text(row.content))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def file_hash(data: bytes) -> str:
+    """SHA-256 of a file's bytes: the same file uploaded again has the same hash."""
+    return hashlib.sha256(data).hexdigest()

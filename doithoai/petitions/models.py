@@ -173,6 +173,8 @@ class Petition(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     # The one-time token of the form it came from (lib/form_token.py): the same form posted twice is one petition.
     submission_key = models.CharField(_("mã lần gửi"), max_length=64, blank=True, editable=False)
+    # The key of the list row it was imported from (importing.row_key): the same row sent again is found by it.
+    import_key = models.CharField(_("khóa dòng nhập"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ý kiến, kiến nghị")
@@ -187,6 +189,7 @@ class Petition(models.Model):
             models.Index(fields=["dialogue", "status"]),
             models.Index(fields=["submitter_organization", "received_at"]),
             models.Index(fields=["village", "received_at"]),
+            models.Index(fields=["unit", "import_key"], condition=~Q(import_key=""), name="petition_import_key"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -623,6 +626,7 @@ class PetitionImport(models.Model):
     created_at = models.DateTimeField(_("tải lên lúc"))
     file = models.FileField(_("tệp"), upload_to=import_path, max_length=200, blank=True)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    file_hash = models.CharField(_("mã băm SHA-256 của tệp"), max_length=64, blank=True, editable=False)
     source = models.CharField(_("loại tệp"), max_length=200, blank=True)
     header_line = models.PositiveIntegerField(_("dòng tiêu đề"), null=True, blank=True)
     columns = models.JSONField(_("cột đã chọn"), default=dict, blank=True)  # field → 0-based column index
@@ -631,6 +635,8 @@ class PetitionImport(models.Model):
     rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
     rows_valid = models.PositiveIntegerField(_("số dòng hợp lệ"), default=0)
     rows_flagged = models.PositiveIntegerField(_("số dòng có lỗi hoặc lưu ý"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("số dòng trùng"), default=0)  # valid rows sent before
+    confirmed = models.JSONField(_("dòng trùng vẫn nhập"), default=list, blank=True)  # lines the user confirmed
     rows_done = models.PositiveIntegerField(_("đã lưu"), default=0)
     skipped = models.JSONField(_("dòng bỏ qua"), default=list, blank=True)  # [{"line": 7, "errors": [...]}]
     error = models.TextField(_("lỗi"), blank=True)
@@ -645,6 +651,7 @@ class PetitionImport(models.Model):
             models.Index(fields=["created_by", "created_at"]),
             models.Index(fields=["unit", "created_at"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["organization", "file_hash"], name="petition_import_file_hash"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -703,6 +710,9 @@ class ImportRow(models.Model):
     cells = models.JSONField(_("các ô"), default=list)  # texts of the first columns, trailing empty ones left out
     formulas = models.JSONField(_("ô công thức"), default=list, blank=True)  # 0-based columns holding a formula
     state = models.PositiveSmallIntegerField(_("kết quả kiểm tra"), choices=State, default=State.IGNORED)
+    # A valid row sent before: the opinion already imported from the same row, or the earlier line of this file.
+    duplicate_of = models.CharField(_("trùng với ý kiến"), max_length=20, blank=True)
+    duplicate_line = models.PositiveIntegerField(_("trùng với dòng"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dòng của tệp nhập")

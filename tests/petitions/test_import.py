@@ -358,8 +358,9 @@ def test_the_upload_and_the_preview_use_a_bounded_number_of_queries(client, worl
     client.force_login(world.coordinator)
     url = f"{URL}?to-chuc={world.commune.farmers.pk}"
     rows = [[i, f"Ý kiến {i}", "", "", "Thôn Trung" if i % 2 else "Xóm Lạ", ""] for i in range(1, 301)]
-    # A small file is read in the upload itself: its rows are stored and checked 500 at a time, not one by one.
-    with django_assert_max_num_queries(20):
+    # A small file is read in the upload itself: its rows are stored and checked 500 at a time, not one by one
+    # (SQLite takes 142 stored rows an INSERT; one query a chunk finds the rows imported before).
+    with django_assert_max_num_queries(22):
         response = client.post(url, {"file": SimpleUploadedFile("danh-sach.xlsx", xlsx(rows))})
     assert response.status_code == 302
     with django_assert_max_num_queries(12):
