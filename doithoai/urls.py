@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 
 from doithoai.api.urls import api
@@ -18,6 +20,14 @@ def admin_login(request):
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("accounts:login"))
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the SVG icon of base.html's <link rel="icon"> (its
+    hashed address is read per request, so the redirect is not permanent)."""
+    response = redirect(static("img/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 urlpatterns = [
     path("", include("doithoai.portal.urls")),
     path("", include("doithoai.accounts.urls")),
@@ -25,6 +35,7 @@ urlpatterns = [
     path("can-bo/", include("doithoai.plans.urls")),
     path("can-bo/", include("doithoai.notifications.urls")),
     path("api/v1/", api.urls),
+    path("favicon.ico", favicon),
     path("quan-tri/login/", admin_login),
     path("quan-tri/", admin.site.urls),
 ]

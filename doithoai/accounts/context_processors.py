@@ -27,6 +27,11 @@ def navigation(request) -> dict:
     # Roles are read once per request; a dialogue seat costs a query, so it is asked only of accounts with no role.
     if codes & set(permissions.UNIT_STAFF) or (not roles and user.dialogue_roles.exists()):
         items.append(("Nhập ý kiến", reverse("petitions:enter")))
+    # Who may upload a list (import_views._organizations): a coordinator, or a representative of an organisation.
+    if permissions.Role.COORDINATOR in codes or any(
+        r.role == permissions.Role.ORG_REP and r.organization_id for r in roles
+    ):
+        items.append(("Nhập Excel", reverse("petitions:import")))
     supervisor = any(r.role == permissions.Role.ORG_REP and r.organization_id and r.organization.is_supervisor for r in roles)
     if codes & set(permissions.UNIT_STAFF) or supervisor:
         items.append(("Ý kiến, kiến nghị", reverse("petitions:inbox")))
@@ -39,7 +44,7 @@ def navigation(request) -> dict:
         items.append(("Việc được giao", reverse("petitions:agency_inbox")))
     if permissions.Role.ORG_REP in codes:
         items.append(("Ý kiến của tổ chức", reverse("petitions:org_batch")))
-    items.append(("Trang công khai", reverse("portal:home")))
+    # The public site is offered in the account menu (base.html), to keep the header on one line at 1280 px.
     if user.is_staff:
         items.append(("Quản trị dữ liệu", reverse("admin:index")))
     labels = sorted(

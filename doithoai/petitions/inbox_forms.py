@@ -25,6 +25,7 @@ SORTS = (
 INVALID_CHOICE = "Giá trị không hợp lệ, đã bỏ qua bộ lọc này."
 INVALID_DATE = "Ngày không hợp lệ (dạng ngày/tháng/năm), đã bỏ qua."
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+UNCLASSIFIED = 0  # the "Lĩnh vực" choice of the petitions without a topic (no topic has the id 0)
 
 
 def _choice(label: str, choices, **kwargs) -> forms.TypedChoiceField:
@@ -50,6 +51,9 @@ class InboxFilterForm(forms.Form):
         error_messages={"invalid_choice": INVALID_CHOICE}, widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     qua_han = forms.BooleanField(label="Chỉ ý kiến quá hạn", required=False)
+    sap_den_han = forms.BooleanField(label="Chỉ ý kiến sắp đến hạn (5 ngày)", required=False)
+    cho_cong_khai = forms.BooleanField(label="Chờ công khai (đã duyệt trả lời, chưa công khai)", required=False)
+    mo_lai = forms.BooleanField(label="Mở lại do người gửi chưa hài lòng", required=False)
     linh_vuc = _choice("Lĩnh vực", [], coerce=int)
     loai = _choice("Loại", Petition.Kind.choices)
     kenh = _choice("Kênh tiếp nhận", Petition.Channel.choices)
@@ -75,7 +79,11 @@ class InboxFilterForm(forms.Form):
         dialogues = Dialogue.objects.filter(unit_id__in=units).only("title", "starts_at", "tentative_month")
         dialogues = dialogues.order_by("-starts_at", "-tentative_month", "-pk")[:200]
         self.topics, self.organizations = topics, orgs  # reused for the bulk forms' choices (no second query)
-        self.fields["linh_vuc"].choices = [("", "Tất cả"), *((t.pk, _topic_label(t)) for t in topics)]
+        self.fields["linh_vuc"].choices = [
+            ("", "Tất cả"),
+            (UNCLASSIFIED, "Chưa phân loại"),
+            *((t.pk, _topic_label(t)) for t in topics),
+        ]
         self.fields["to_chuc"].choices = [("", "Tất cả"), *((o.pk, o.name) for o in orgs if o.kind != "village")]
         self.fields["thon"].choices = [("", "Tất cả"), *((o.pk, o.name) for o in orgs if o.kind == "village")]
         self.fields["buoi"].choices = [("", "Tất cả"), *((d.pk, _dialogue_label(d)) for d in dialogues)]
@@ -87,7 +95,7 @@ class InboxFilterForm(forms.Form):
         """The filters that parsed (a bad one is left out; its message is in self.errors)."""
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [], False)}
+        return {k: v for k, v in self.cleaned_data.items() if v is not False and v not in (None, "", [])}
 
     def problems(self) -> list[str]:
         return [

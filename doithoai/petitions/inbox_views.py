@@ -24,16 +24,17 @@ from django.views.decorators.http import require_POST
 from doithoai.accounts import permissions
 from doithoai.lib import clock
 from doithoai.lib.text import fold
-from doithoai.petitions import actions
+from doithoai.petitions import actions, queries
 from doithoai.petitions.actions import ActionError
 from doithoai.petitions.inbox_forms import (
     MAX_WORDS,
+    UNCLASSIFIED,
     BulkAssignForm,
     BulkClassifyForm,
     InboxFilterForm,
     unbound_bulk_forms,
 )
-from doithoai.petitions.models import AWAITING_ANSWER, Assignment, Petition
+from doithoai.petitions.models import AWAITING_ANSWER, OPEN_STATUSES, Assignment, Petition
 from doithoai.petitions.queries import normalise_code
 
 Role = permissions.Role
@@ -48,14 +49,34 @@ CONFIDENTIAL_LABELS = {
 }
 STATUS_RANK = {value: i for i, value in enumerate(S.values)}
 CODE_LIKE = re.compile(r"[A-Z0-9-]{4,16}")
+# Each figure of the staff home (queries.figure_conditions) as the inbox's query that lists exactly what it counts.
+FIGURE_FILTERS = {
+    "total": {},
+    "open": {"trang_thai": list(OPEN_STATUSES)},
+    "overdue": {"qua_han": ["1"]},
+    "due_soon": {"sap_den_han": ["1"]},
+    "awaiting_approval": {"trang_thai": [S.ANSWER_PENDING]},
+    "new": {"trang_thai": [S.RECEIVED]},
+    "awaiting_publication": {"cho_cong_khai": ["1"]},
+    "reopened": {"mo_lai": ["1"]},
+}
 # The saved views of the daily work: (label, query).
 SAVED_VIEWS = (
-    ("Mới tiếp nhận", {"trang_thai": [S.RECEIVED]}),
-    ("Quá hạn", {"qua_han": ["1"]}),
-    ("Chờ duyệt", {"trang_thai": [S.ANSWER_PENDING]}),
+    ("Mới tiếp nhận", FIGURE_FILTERS["new"]),
+    ("Quá hạn", FIGURE_FILTERS["overdue"]),
+    ("Chờ duyệt", FIGURE_FILTERS["awaiting_approval"]),
     ("Đang giải quyết", {"trang_thai": [S.ASSIGNED, S.FORWARDED]}),
-    ("Tất cả", {}),
+    ("Chờ công khai", FIGURE_FILTERS["awaiting_publication"]),
+    ("Mở lại (chưa hài lòng)", FIGURE_FILTERS["reopened"]),
+    ("Tất cả", FIGURE_FILTERS["total"]),
 )
+# The inbox's flags, each one of the named conditions of queries.py.
+FLAGS = {
+    "qua_han": queries.overdue_q,
+    "sap_den_han": queries.due_soon_q,
+    "cho_cong_khai": lambda today: queries.awaiting_publication_q(),
+    "mo_lai": lambda today: queries.reopened_q(),
+}
 
 
 @dataclass(frozen=True)
@@ -137,11 +158,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     units = sorted({r.unit_id for r in permissions.roles_of(user)})
     form = InboxFilterForm(request.GET, units=units)
     chosen = form.filters()
-    base = permissions.petitions_visible_to(user)
-    if units:
-        # Only narrows (never widens) what may be seen: the inbox is the list of the user's own units, and naming the
-        # unit lets the database use the (unit, …) indexes despite the dialogue-seat OR in petitions_visible_to.
-        base = base.filter(unit_id__in=units)
+    # Only narrows (never widens) what may be seen: the user's own units; the staff home counts the same set.
+    base = queries.inbox_scope(user)
     filtered = _filter(base, chosen)
     sort = SORTS[chosen.get("sap_xep") or "moi"]
     rows, has_prev, has_next = _page(filtered, sort, request.GET)
@@ -179,10 +197,14 @@ def _filter(qs: QuerySet[Petition], chosen: dict) -> QuerySet[Petition]:
             qs = qs.filter(**{field: chosen[name]})
     if "trang_thai" in chosen:
         qs = qs.filter(status__in=chosen["trang_thai"])
-    if "linh_vuc" in chosen:
+    if chosen.get("linh_vuc") == UNCLASSIFIED:
+        qs = qs.filter(topic__isnull=True)
+    elif "linh_vuc" in chosen:
         qs = qs.filter(Q(topic_id=chosen["linh_vuc"]) | Q(topic__parent_id=chosen["linh_vuc"]))
-    if chosen.get("qua_han"):
-        qs = qs.filter(status__in=AWAITING_ANSWER, deadline__lt=clock.today())  # as queries.overdue
+    today = clock.today()
+    for name, condition in FLAGS.items():
+        if chosen.get(name):
+            qs = qs.filter(condition(today))
     if "tu_ngay" in chosen:
         qs = qs.filter(received_at__gte=clock.local_datetime(chosen["tu_ngay"]))
     if "den_ngay" in chosen:
@@ -272,11 +294,7 @@ def _decorate(petition: Petition, today: dt.date) -> None:
 
 def _counts(base: QuerySet[Petition], today: dt.date, query) -> dict:
     """Per status, and overdue, in the user's visible set: one grouped query; each a link applying that filter."""
-    rows = (
-        base.order_by()
-        .values("status")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(status__in=AWAITING_ANSWER, deadline__lt=today)))
-    )
+    rows = base.order_by().values("status").annotate(n=Count("pk"), late=Count("pk", filter=queries.overdue_q(today)))
     by_status = {row["status"]: row for row in rows}
     statuses = [
         {"value": value, "label": label, "n": by_status.get(value, {}).get("n", 0),
@@ -290,6 +308,20 @@ def _counts(base: QuerySet[Petition], today: dt.date, query) -> dict:
 
 def _filter_url(query: dict) -> str:
     return f"{reverse('petitions:inbox')}?{urlencode(query, doseq=True)}".rstrip("?")
+
+
+def figure_urls() -> dict[str, str]:
+    """The inbox's address for each figure of the staff home."""
+    return {name: _filter_url(query) for name, query in FIGURE_FILTERS.items()}
+
+
+def status_url(status: str) -> str:
+    return _filter_url({"trang_thai": [status]})
+
+
+def topic_url(topic_id: int | None) -> str:
+    """The inbox for a topic (its own topics included), or for the petitions without one."""
+    return _filter_url({"linh_vuc": [UNCLASSIFIED if topic_id is None else topic_id]})
 
 
 def _saved_views(query: QueryDict) -> list[dict]:

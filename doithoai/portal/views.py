@@ -19,7 +19,7 @@ from doithoai.accounts import queries as account_queries
 from doithoai.accounts.models import Unit
 from doithoai.api import ratelimit
 from doithoai.lib import clock, qr, uploads
-from doithoai.petitions import actions
+from doithoai.petitions import actions, inbox_views
 from doithoai.petitions import queries as petition_queries
 from doithoai.petitions.models import Petition
 from doithoai.petitions.notices import status_url
@@ -76,7 +76,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     roles = permissions.roles_of(user)
     if not roles and not user.dialogue_roles.exists():
         return render(request, "portal/no_role.html", status=403)
-    visible = permissions.petitions_visible_to(user)
+    visible = petition_queries.inbox_scope(user)  # what the inbox lists: each figure links to exactly its part
     unit_ids = permissions.units_with_role(user, *permissions.ANY_COMMUNE_ROLE)
     units = list(Unit.objects.filter(pk__in=unit_ids))
     today = clock.today()
@@ -91,29 +91,74 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             task_qs = task_qs.filter(organization_id__in=own)
         tasks += list(task_qs.order_by("due_on")[:8])
     province_units = permissions.province_communes(user)
-    # The dialogues where the user sits as secretary or receiver (one query).
-    seats = list(
-        DialogueMember.objects.filter(user=user, dialogue__starts_at__year=today.year)
-        .select_related("dialogue")
-        .order_by("dialogue__starts_at", "role")
-    )
+    # The dialogues where the user sits as secretary or receiver (one query): the coming ones first, soonest first.
+    seats = DialogueMember.objects.filter(user=user, dialogue__starts_at__year=today.year).select_related("dialogue")
+    coming_seats, past_seats = _seats_in_order(seats, today)
+    figures = petition_queries.summary_figures(visible)
     context = {
         "units": units,
         "plans": plans,
-        "figures": petition_queries.summary_figures(visible),
-        "status_counts": [row for row in petition_queries.status_counts(visible) if row[2]],
-        "topic_counts": petition_queries.topic_counts(visible)[:6],
+        "figures": figures,
+        "figure_cards": _figure_cards(figures, permissions.role_codes(user)),
+        "status_counts": [
+            (code, label, n, inbox_views.status_url(code))
+            for code, label, n in petition_queries.status_counts(visible) if n
+        ],  # fmt: skip
+        "topic_counts": [
+            (name, n, inbox_views.topic_url(pk)) for pk, name, n in petition_queries.topic_counts(visible)[:6]
+        ],
         "coming": coming,
         "tasks": tasks,
         "today": today,
         "role_codes": permissions.role_codes(user),
         "province_rows": _province_rows(province_units) if province_units else [],
         "last_days": {d.pk: plan_queries.last_announcement_day(d) for d in coming},
-        "seats": seats,
+        "seats": coming_seats + past_seats,
+        "coming_seats": coming_seats,
+        "past_seats": past_seats,
         "announce_due": _announce_due(user, today),
         "locked_accounts": account_queries.locked_accounts(user) if Role.COORDINATOR in permissions.role_codes(user) else [],
     }
     return render(request, "portal/staff_home.html", context)
+
+
+# The staff home's figures: (name, label, tone when not zero); the chair's "Chờ duyệt" comes first in the chair's home.
+FIGURE_CARDS = (
+    ("total", "Tổng số ý kiến", ""),
+    ("open", "Đang xử lý", ""),
+    ("overdue", "Quá hạn", "alert"),
+    ("due_soon", "Sắp đến hạn (5 ngày)", "warn"),
+    ("awaiting_approval", "Chờ duyệt", ""),
+    ("new", "Mới tiếp nhận", ""),
+    ("awaiting_publication", "Chờ công khai", ""),
+    ("reopened", "Mở lại (chưa hài lòng)", "alert"),
+)
+COORDINATOR_ONLY = ("awaiting_publication", "reopened")  # the coordinator publishes and reopens; others see none
+
+
+def _figure_cards(figures: dict, codes: set[str]) -> list[dict]:
+    """Each figure with its label and the inbox filtered to exactly the opinions it counts."""
+    urls = inbox_views.figure_urls()
+    cards = [
+        {"name": name, "label": label, "n": figures[name], "url": urls[name], "tone": tone if figures[name] else ""}
+        for name, label, tone in FIGURE_CARDS
+        if Role.COORDINATOR in codes or name not in COORDINATOR_ONLY
+    ]
+    if Role.CHAIR in codes:
+        cards.sort(key=lambda card: card["name"] != "awaiting_approval")
+        cards[0]["tone"] = "warn" if cards[0]["n"] else ""
+    return cards
+
+
+def _seats_in_order(seats, today: dt.date) -> tuple[list, list]:
+    """A secretary's or receiver's seats: those to come (not yet held, today or later) soonest first, then the past
+    ones, latest first."""
+    keyed = sorted(seats, key=lambda seat: (plan_queries.sort_key(seat.dialogue), seat.dialogue.pk, seat.role))
+    coming = [
+        s for s in keyed if s.dialogue.status not in plan_queries.NOT_COMING and plan_queries.sort_key(s.dialogue) >= today
+    ]
+    past = [s for s in reversed(keyed) if s not in coming]
+    return coming, past
 
 
 def _announce_due(user, today: dt.date) -> list[Dialogue]:
@@ -235,10 +280,11 @@ def _submit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
             except actions.ActionError as error:
                 form.add_error(None, str(error))
             else:
-                if refused:
-                    messages.warning(request, refused)
                 receipt = urlencode({"moi": 1, "k": signing.dumps(petition.code, salt=RECEIPT_SALT)})
-                return redirect(reverse("portal:petition_status", args=[petition.code]) + "?" + receipt)
+                response = redirect(reverse("portal:petition_status", args=[petition.code]) + "?" + receipt)
+                if refused:
+                    _remember_refused(response, petition.code, refused, form.cleaned_data["attachments"])
+                return response
         status = 422
     else:
         form = PetitionForm(unit=unit)
@@ -263,6 +309,32 @@ def _attachments_refused(request: HttpRequest, files: list) -> str:
     return ""
 
 
+REFUSED_COOKIE, REFUSED_SALT = "tep_khong_luu", "doithoai.portal.receipt.refused"
+
+
+def _remember_refused(response: HttpResponse, code: str, why: str, files: list) -> None:
+    """The files refused with a kept opinion (name, size) and why, for its receipt and printed receipt: in a signed
+    cookie of that receipt's address for a day (never in the URL, which reaches the server's log)."""
+    value = {"code": code, "why": why, "files": [(f.name[:120], f.size) for f in files]}
+    response.set_cookie(
+        REFUSED_COOKIE, signing.dumps(value, salt=REFUSED_SALT, compress=True), max_age=RECEIPT_AGE,
+        path=reverse("portal:petition_status", args=[code]), secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+        samesite="Lax",
+    )  # fmt: skip
+
+
+def _receipt_files(request: HttpRequest, petition: Petition) -> dict:
+    """What the receipt confirms of the files: those kept (name and size) and those refused, with why."""
+    try:
+        refused = signing.loads(request.COOKIES.get(REFUSED_COOKIE, ""), salt=REFUSED_SALT, max_age=RECEIPT_AGE)
+    except signing.BadSignature:
+        refused = {}
+    if not isinstance(refused, dict) or refused.get("code") != petition.code:
+        refused = {}
+    kept = list(petition.attachments.order_by("pk").values_list("original_name", "size"))
+    return {"kept": kept, "refused": refused.get("files", []), "why": refused.get("why", "")}
+
+
 def _lookups_exceeded(request: HttpRequest) -> HttpResponse | None:
     """Count one look-up of a tracking code in the API's "lookup" bucket (shared by the pages and the API, so
     guessing codes is as slow on either); over the limit, the Vietnamese 429 page."""
@@ -285,13 +357,14 @@ def petition_lookup(request: HttpRequest) -> HttpResponse:
 
 
 RECEIPT_SALT = "doithoai.portal.receipt"
+RECEIPT_AGE = 24 * 3600  # a receipt's own link (and its refused files) are the submitter's for a day
 
 
 def _own_receipt(request: HttpRequest, code: str) -> bool:
     """The page of a receipt just given (its link carries a signed key, valid for a day): not a look-up to count,
     so a citizen always sees the receipt of what they sent, however busy the hall's shared address is."""
     try:
-        signed = signing.loads(request.GET.get("k", ""), salt=RECEIPT_SALT, max_age=24 * 3600)
+        signed = signing.loads(request.GET.get("k", ""), salt=RECEIPT_SALT, max_age=RECEIPT_AGE)
     except signing.BadSignature:
         return False
     return bool(signed) and signed == petition_queries.normalise_code(code)
@@ -328,11 +401,14 @@ def _status_page(request: HttpRequest, petition: Petition, feedback: FeedbackFor
     receipt = request.GET.get("moi") == "1"
     printing = receipt and request.GET.get("in") == "1"
     template = "portal/petition_receipt_print.html" if printing else "portal/petition_status.html"
+    own = receipt and _own_receipt(request, petition.code)
     context = {
         "status": petition_queries.public_status(petition),
         "unit": petition.unit,
         "receipt": receipt,
-        "receipt_key": request.GET.get("k", "") if _own_receipt(request, petition.code) else "",
+        "receipt_key": request.GET.get("k", "") if own else "",
+        # Only the submitter's own receipt names the files (a name may be personal): not the page of a code.
+        "receipt_files": _receipt_files(request, petition) if own else None,
         "status_url": status_url(petition),
         "feedback": feedback,
     }
@@ -341,7 +417,7 @@ def _status_page(request: HttpRequest, petition: Petition, feedback: FeedbackFor
 
 @functools.partial(_by_code, count_hits=False)
 def petition_qr(request: HttpRequest, petition: Petition) -> HttpResponse:
-    """The QR code of the status page's address (settings.BASE_URL), as SVG. Loaded with the status page, which has
+    """The QR code of the status page's address (lib/urls.py: DOITHOAI_BASE_URL), as SVG. Loaded with the status page, which has
     counted the look-up already: only an unknown code counts here (it could be used to guess codes)."""
     response = HttpResponse(qr.svg(status_url(petition), title=f"Mã QR: {petition.code}"), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=86400"

@@ -394,7 +394,8 @@ def test_query_count_is_the_same_for_5_and_50_rows(client, commune, coordinator,
 def test_the_inbox_is_in_the_nav_of_those_who_use_it(client, commune, role, org, shown):
     client.force_login(user_with_role(role, commune.unit, getattr(commune, org) if org else None))
     html = client.get("/can-bo/").content.decode()
-    assert (f'href="{URL}"' in html) is shown
+    nav = html[html.index('<nav class="site-nav"'):html.index("</nav>")]  # (the home's figures link to it for all)
+    assert (f'href="{URL}"' in nav) is shown
 
 
 def test_htmx_filtering_returns_only_the_results(client, commune, coordinator):
@@ -425,3 +426,102 @@ def test_each_code_links_to_its_detail_page_once_that_page_exists(client, commun
         pytest.skip("the detail page is not there yet")
     client.force_login(coordinator)
     assert f'<a class="code" href="{url}">{p.code}</a>' in client.get(URL).content.decode()
+
+
+# ---------------------------------------------------------------- saved views: Chờ công khai, Mở lại; due soon; no topic
+
+
+def _rated(p, satisfaction, *, current):
+    from tests.factories import AnswerFactory
+
+    at = timezone.now() - dt.timedelta(days=10)
+    return AnswerFactory(petition=p, approved_at=at, published_at=at, satisfaction=satisfaction, is_current=current)
+
+
+@pytest.fixture
+def answered(commune):
+    """Opinions on both sides of "Chờ công khai" and of "Mở lại (chưa hài lòng)"."""
+    unit = commune.unit
+    made = {
+        "approved": petition(unit, status=S.ANSWERED),
+        "hall": petition(unit, status=S.ANSWERED_AT_DIALOGUE),
+        "complaint": petition(unit, status=S.ANSWERED, kind=K.KHIEU_NAI),  # closed, never published
+        "pending": petition(unit, status=S.ANSWER_PENDING),
+        "published": petition(unit, status=S.CLOSED),
+        "reopened": petition(unit, status=S.CLASSIFIED),
+        "reassigned": petition(unit, status=S.ASSIGNED),
+        "reanswered": petition(unit, status=S.ANSWERED),
+        "settled": petition(unit, status=S.CLOSED),
+        "satisfied": petition(unit, status=S.CLOSED),
+        "fresh": petition(unit, status=S.CLASSIFIED),
+    }
+    _rated(made["published"], "", current=True)
+    for name in ("reopened", "reassigned", "reanswered", "settled"):
+        _rated(made[name], "unsatisfied", current=False)
+    _rated(made["settled"], "satisfied", current=True)
+    _rated(made["satisfied"], "satisfied", current=True)
+    return made
+
+
+def _tab(response, label):
+    match = re.search(rf'<a href="([^"]+)"[^>]*>{re.escape(label)}</a>', response.content.decode())
+    assert match, label
+    return match.group(1).replace("&amp;", "&")
+
+
+def test_the_awaiting_publication_view_lists_approved_answers_not_yet_published(client, coordinator, answered):
+    client.force_login(coordinator)
+    url = _tab(client.get(URL), "Chờ công khai")
+    response = client.get(url)
+    expected = {answered[n].code for n in ("approved", "hall", "reanswered")}
+    assert codes_in(response) == expected and response.context["total"] == 3
+    assert re.search(r'aria-current="page">Chờ công khai<', response.content.decode())
+
+
+def test_the_reopened_view_lists_the_cases_rated_unsatisfied_until_settled_again(client, coordinator, answered):
+    client.force_login(coordinator)
+    url = _tab(client.get(URL), "Mở lại (chưa hài lòng)")
+    response = client.get(url)
+    expected = {answered[n].code for n in ("reopened", "reassigned", "reanswered")}
+    assert codes_in(response) == expected and response.context["total"] == 3
+    assert re.search(r'aria-current="page">Mở lại \(chưa hài lòng\)<', response.content.decode())
+
+
+def test_the_new_views_show_an_agency_only_its_own(client, commune, answered):
+    AssignmentFactory(petition=answered["reassigned"], lead=commune.economy)
+    AssignmentFactory(petition=answered["approved"], lead=commune.culture)
+    client.force_login(user_with_role("agency", commune.unit, commune.economy))
+    assert codes_in(client.get(URL, {"mo_lai": "1"})) == {answered["reassigned"].code}
+    assert codes_in(client.get(URL, {"cho_cong_khai": "1"})) == set()
+
+
+def test_due_soon_means_still_awaiting_an_answer_within_five_days(client, commune, coordinator):
+    today = dt.date(2026, 11, 27)
+    inside = [petition(commune.unit, status=S.ASSIGNED, deadline=today + dt.timedelta(days=n)) for n in (0, 5)]
+    outside = [
+        petition(commune.unit, status=S.ASSIGNED, deadline=today + dt.timedelta(days=6)),
+        petition(commune.unit, status=S.ASSIGNED, deadline=today - dt.timedelta(days=1)),  # overdue
+        petition(commune.unit, status=S.ANSWER_PENDING, deadline=today + dt.timedelta(days=1)),
+        petition(commune.unit, status=S.RECEIVED),
+    ]
+    client.force_login(coordinator)
+    response = client.get(URL, {"sap_den_han": "1"})
+    assert codes_in(response) == {p.code for p in inside}
+    assert not codes_in(response) & {p.code for p in outside}
+
+
+def test_the_topic_filter_has_a_choice_for_opinions_without_a_topic(client, commune, coordinator):
+    bare = petition(commune.unit)
+    petition(commune.unit, topic=canonical_topic("y_te"))
+    client.force_login(coordinator)
+    response = client.get(URL, {"linh_vuc": "0"})
+    assert codes_in(response) == {bare.code}
+    assert '<option value="0" selected>Chưa phân loại</option>' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [{"sap_den_han": "maybe"}, {"cho_cong_khai": "x' OR 1"}, {"mo_lai": "2"},
+                                   {"linh_vuc": "-1"}])  # fmt: skip
+def test_the_new_filters_never_break_the_page(client, commune, coordinator, query):
+    petition(commune.unit)
+    client.force_login(coordinator)
+    assert client.get(URL, query).status_code == 200

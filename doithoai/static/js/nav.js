@@ -11,3 +11,18 @@
     tools.classList.toggle("is-open", open);
   });
 })();
+
+// The account menu (a <details>) closes on Escape and on a click elsewhere, as a menu does.
+(function () {
+  var menu = document.querySelector(".account-menu");
+  if (!menu) return;
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.open) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+})();
