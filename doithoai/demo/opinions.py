@@ -367,6 +367,9 @@ def _satisfaction(ctx: Context, petition: Petition, answer: Answer, rng: random.
                        reason=answer.satisfaction_reason)  # fmt: skip
         petition.is_public = False
         petition.refresh_public_search_key()
+        # As actions.record_feedback: the answer deadline counts again from the day the case was reopened.
+        petition.deadline = deadlines.deadline_for(petition.unit, petition.kind, petition.jurisdiction,
+                                                   timezone.localdate(at))  # fmt: skip
         _step(petition, "reopen", S.CLASSIFIED, at, None, actor_label="Hệ thống", public=True,
               note="Chuyển lại Văn phòng Đảng ủy xem xét do người gửi chưa hài lòng")  # fmt: skip
         petition.assignments.update(is_current=False)

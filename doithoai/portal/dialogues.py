@@ -77,14 +77,24 @@ def _year(request: HttpRequest) -> int:
     return year if 2000 <= year <= today.year + 1 else today.year
 
 
+def _dialogue_years(unit: Unit) -> list[int]:
+    """The years of the commune's plans that have dialogues (reception days aside), in order (one query)."""
+    dialogues = Dialogue.objects.filter(unit=unit, plan__isnull=False).exclude(kind=Dialogue.Kind.RECEPTION)
+    return sorted(dialogues.order_by().values_list("plan__year", flat=True).distinct())
+
+
 def _list_page(request: HttpRequest, unit: Unit) -> HttpResponse:
     year = _year(request)
     plan = plan_queries.current_plan(unit, year)
     coming, held = plan_queries.split_coming_and_held(plan_queries.year_dialogues(plan)) if plan else ([], [])
+    years = _dialogue_years(unit)
     context = {
         "unit": unit,
         "year": year,
-        "this_year": clock.today().year,
+        # The year links lead only to years that have dialogues: the nearest one before and after (no walk through
+        # empty years back to 2000, nor into years with no plan yet).
+        "previous_year": max((y for y in years if y < year), default=None),
+        "next_year": min((y for y in years if y > year), default=None),
         "plan": plan,
         "coming": coming,
         "held": held,
@@ -114,7 +124,7 @@ def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "announcement": announcement,
         "last_day": plan_queries.last_announcement_day(dialogue),
         "open_for_speakers": _closed_reason(dialogue) is None,
-        "takes_opinions": dialogue.status not in plan_queries.HELD and dialogue.kind != Dialogue.Kind.RECEPTION,
+        "takes_opinions": dialogue.status in plan_actions.OPEN_FOR_SPEAKERS and dialogue.kind != Dialogue.Kind.RECEPTION,
     }
     return render(request, "portal/dialogue_detail.html", context)
 
@@ -123,6 +133,8 @@ def _closed_reason(dialogue: Dialogue) -> str | None:
     """Why the public cannot register to speak at this dialogue now (None: it can)."""
     if dialogue.kind == Dialogue.Kind.RECEPTION:
         return "Ngày tiếp công dân không nhận đăng ký phát biểu trực tuyến: xin đến trực tiếp theo lịch tiếp công dân."
+    if dialogue.status == Dialogue.Status.CANCELLED:
+        return "Buổi này đã bị hủy, không nhận đăng ký phát biểu."
     if dialogue.status not in plan_actions.OPEN_FOR_SPEAKERS:
         return "Buổi này đã được tổ chức, không còn nhận đăng ký phát biểu."
     if dialogue.starts_at and clock.now() >= dialogue.starts_at:

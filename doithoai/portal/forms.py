@@ -51,7 +51,10 @@ class AttachmentsField(forms.Field):
     def to_python(self, data) -> list:
         if not data:
             return []
-        return [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        for upload in files:  # phones often send "ảnh đường.jpg" decomposed (NFD): stored and shown as NFC
+            upload.name = nfc_line(upload.name)
+        return files
 
 
 def _text(label, max_length, *, help_text="", autocomplete="", input_type="text", **attrs) -> forms.CharField:

@@ -2,6 +2,7 @@
 the feeds (Atom, iCalendar)."""
 
 import datetime as dt
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 
@@ -115,6 +116,58 @@ def test_list_with_a_bogus_year_shows_the_current_year(client, coming):
         assert response.status_code == 200
         assert "năm 2026" in response.content.decode()
     assert "Chưa có kế hoạch" in client.get("/doi-thoai/?nam=2025").content.decode()
+
+
+def _year_links(html: str) -> list[str]:
+    nav = html[html.index('class="pager year-pager"') :] if 'class="pager year-pager"' in html else ""
+    return re.findall(r'href="\?nam=(\d+)"', nav[: nav.find("</nav>")])
+
+
+@pytest.fixture
+def two_years(commune, plan):
+    """Dialogues in 2025 and 2026 only (the 2026 plan of `plan`), a reception day in 2024 and an empty 2027 plan."""
+    older = PlanFactory(unit=commune.unit, year=2025, title="Kế hoạch năm 2025", issued_on=dt.date(2025, 2, 1))
+    DialogueFactory(unit=commune.unit, plan=older, title="Hội nghị năm 2025", starts_at=at(dt.date(2025, 6, 20)),
+                    status=Dialogue.Status.CONCLUDED)  # fmt: skip
+    DialogueFactory(unit=commune.unit, plan=plan, title="Hội nghị năm 2026", starts_at=at(dt.date(2026, 12, 11)))
+    reception_plan = PlanFactory(unit=commune.unit, year=2024, title="Kế hoạch năm 2024")
+    DialogueFactory(unit=commune.unit, plan=reception_plan, kind=Dialogue.Kind.RECEPTION,
+                    starts_at=at(dt.date(2024, 3, 5)))  # fmt: skip
+    PlanFactory(unit=commune.unit, year=2027, title="Kế hoạch năm 2027", issued_on=dt.date(2026, 11, 20))
+
+
+@pytest.mark.parametrize("year, links", [(2026, ["2025"]), (2025, ["2026"]), (2009, ["2025"]), (2027, ["2026"])])
+def test_year_links_stop_at_the_first_and_last_years_with_dialogues(client, two_years, year, links):
+    html = client.get(f"/doi-thoai/?nam={year}").content.decode()
+    assert f"Lịch tiếp xúc, đối thoại năm {year}" in html
+    assert _year_links(html) == links
+    assert "?nam=2024" not in html and "?nam=2027" not in html
+
+
+def test_the_current_year_links_only_to_the_year_before_when_it_is_the_last_with_dialogues(client, two_years):
+    html = client.get("/doi-thoai/").content.decode()
+    assert _year_links(html) == ["2025"]
+    assert 'rel="prev"' in html and 'rel="next"' not in html
+
+
+def test_years_with_no_dialogues_between_are_skipped(client, commune, two_years):
+    old = PlanFactory(unit=commune.unit, year=2022, title="Kế hoạch năm 2022")
+    DialogueFactory(unit=commune.unit, plan=old, starts_at=at(dt.date(2022, 5, 10)), status=Dialogue.Status.CONCLUDED)
+    assert _year_links(client.get("/doi-thoai/?nam=2025").content.decode()) == ["2022", "2026"]
+    assert _year_links(client.get("/doi-thoai/?nam=2022").content.decode()) == ["2025"]
+
+
+def test_year_links_are_each_communes_own(client, commune, other_commune, two_years):
+    other_plan = PlanFactory(unit=other_commune.unit, year=2023, title="Kế hoạch năm 2023")
+    DialogueFactory(unit=other_commune.unit, plan=other_plan, starts_at=at(dt.date(2023, 5, 10)))
+    assert _year_links(client.get("/xa/tan-yen/doi-thoai/?nam=2025").content.decode()) == ["2026"]
+    assert _year_links(client.get("/xa/ngoc-thien/doi-thoai/?nam=2023").content.decode()) == []
+    assert _year_links(client.get("/xa/ngoc-thien/doi-thoai/").content.decode()) == ["2023"]
+
+
+def test_a_commune_with_no_dialogues_has_no_year_links(client, commune, frozen_demo_now):
+    html = client.get("/doi-thoai/").content.decode()
+    assert "Chưa có kế hoạch" in html and 'class="pager year-pager"' not in html
 
 
 @pytest.mark.parametrize("count", [2, 20])
