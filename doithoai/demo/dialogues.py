@@ -149,16 +149,18 @@ def _dialogue(commune: Commune, plan: Plan, key: str, today: dt.date) -> Dialogu
         AgendaItem.objects.create(dialogue=dialogue, position=position, title=step, presenter=presenter)
     for username, _name, seat in DIALOGUE_ACCOUNTS:
         DialogueMember.objects.create(dialogue=dialogue, user=commune.users[username], role=seat)
-    _invitations(commune, dialogue, attended=past)
+    invited = _invitations(commune, dialogue, today)
     if announced and announced.date() <= today:
         _announcement(commune, dialogue, announced)
-    _history(commune, dialogue, plan, announced if announced and announced.date() <= today else None)
+    _history(commune, dialogue, plan, announced if announced and announced.date() <= today else None, invited)
     return dialogue
 
 
-def _history(commune: Commune, dialogue: Dialogue, plan: Plan, announced: dt.datetime | None) -> None:
-    """The dialogue's history as the office lived it: created with the plan, dated a month ahead, announced,
-    held, concluded."""
+def _history(
+    commune: Commune, dialogue: Dialogue, plan: Plan, announced: dt.datetime | None, invited: int
+) -> None:
+    """The dialogue's history as the office lived it: created with the plan, dated a month ahead, invitations
+    sent, announced, held, concluded."""
     start = dialogue.starts_at
     office, centre = commune.users["vanphong"], commune.users["trungtam"]
     steps = [
@@ -166,6 +168,8 @@ def _history(commune: Commune, dialogue: Dialogue, plan: Plan, announced: dt.dat
         (start - dt.timedelta(days=30), office, "schedule", "planned", "scheduled",
          f"{timezone.localtime(start):%H:%M %d/%m/%Y}, {dialogue.place}"),
     ]  # fmt: skip
+    if invited:
+        steps.append((_invitations_sent_at(dialogue), office, "invite", "", "", f"Gửi {invited} giấy mời"))
     if announced:
         at = local_datetime(announced.date(), announced.hour, announced.minute)
         steps.append((at, centre, "announce", "scheduled", "announced", "Đăng đúng hạn"))
@@ -180,17 +184,37 @@ def _history(commune: Commune, dialogue: Dialogue, plan: Plan, announced: dt.dat
     )
 
 
-def _invitations(commune: Commune, dialogue: Dialogue, attended: bool) -> None:
+INVITATIONS_AHEAD = 14  # days: the office sends the invitations two weeks before the dialogue
+
+
+def _invitations_sent_at(dialogue: Dialogue) -> dt.datetime:
+    return local_datetime(timezone.localdate(dialogue.starts_at) - dt.timedelta(days=INVITATIONS_AHEAD), 9)
+
+
+def _invitations(commune: Commune, dialogue: Dialogue, today: dt.date) -> int:
+    """The invitations as lived up to today: sent two weeks ahead (none yet before that day); each invitee
+    replies one to six days after receiving it — a reply that would fall on today or later is still pending;
+    after a held dialogue everyone replied and came. The number sent."""
+    sent = _invitations_sent_at(dialogue)
+    if timezone.localdate(sent) >= today:  # sent later today or on a later day: not yet
+        return 0
     kinds = {
         Kind.REGULAR: ("mass_org", "agency"),
         Kind.CONFERENCE: ("mass_org", "agency", "party_cell", "village"),
         Kind.BUSINESS: ("business", "agency"),
     }[dialogue.kind]
-    for org in commune.orgs.values():
-        if org.kind in kinds:
-            Invitation.objects.create(
-                dialogue=dialogue, organization=org, reply=Invitation.Reply.ACCEPTED, attended=True if attended else None
-            )
+    held = timezone.localdate(dialogue.starts_at) < today
+    rows = []
+    for index, org in enumerate(o for o in commune.orgs.values() if o.kind in kinds):
+        replied = sent + dt.timedelta(days=1 + index % 6, hours=index % 5)
+        has_replied = held or timezone.localdate(replied) < today
+        rows.append(Invitation(
+            dialogue=dialogue, organization=org, sent_at=sent,
+            reply=Invitation.Reply.ACCEPTED if has_replied else Invitation.Reply.PENDING,
+            replied_at=replied if has_replied else None, attended=True if held else None,
+        ))  # fmt: skip
+    Invitation.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _announcement(commune: Commune, dialogue: Dialogue, published: dt.datetime) -> None:

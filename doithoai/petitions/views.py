@@ -33,7 +33,7 @@ from doithoai.petitions.forms import (
 )
 from doithoai.petitions.models import PUBLIC_STATUS_LABELS, Petition
 from doithoai.plans.models import Dialogue, DialogueMember
-from doithoai.plans.queries import HELD, sort_key
+from doithoai.plans.queries import HELD, NOT_COMING, sort_key
 
 Role = permissions.Role
 RECENT = 20  # the receiver's own latest entries shown under the form
@@ -393,7 +393,7 @@ def _batch_dialogues(user, unit: Unit) -> list[Dialogue]:
     base = permissions.dialogues_visible_to(user).filter(unit_id=unit.pk).exclude(kind=Dialogue.Kind.RECEPTION)
     today = clock.today()
     coming = (
-        base.exclude(status__in=HELD)
+        base.exclude(status__in=NOT_COMING)
         .filter(Q(starts_at__date__gte=today) | Q(starts_at__isnull=True, tentative_month__gte=today.replace(day=1)))
         .order_by(F("starts_at").asc(nulls_last=True), "tentative_month", "pk")[:3]
     )

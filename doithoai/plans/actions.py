@@ -20,7 +20,7 @@ from doithoai.lib import clock
 from doithoai.lib.contact import normalise_phone
 from doithoai.lib.text import nfc, nfc_line
 from doithoai.petitions.actions import ActionError
-from doithoai.plans import announcing, defaults
+from doithoai.plans import announcing, defaults, queries
 from doithoai.plans.models import (
     AgendaItem,
     Announcement,
@@ -42,6 +42,19 @@ PLAN_TEXTS = (
 MAX_TEXT = 20_000
 SLIP_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read back from handwriting
 OPEN_FOR_SPEAKERS = (St.PLANNED, St.SCHEDULED, St.ANNOUNCED)
+QUEUE_CLOSED = "Buổi đã kết luận: danh sách phát biểu đã chốt, không thêm người, không đổi thứ tự hay trạng thái nữa."
+QUEUE_CANCELLED = "Buổi đã bị hủy: không nhận đăng ký phát biểu, không đổi danh sách phát biểu nữa."
+CANCELLED = "Buổi đã bị hủy: không thay đổi được nữa."
+
+
+def _refuse_if_cancelled(dialogue: Dialogue) -> None:
+    if dialogue.status == St.CANCELLED:
+        raise ActionError(CANCELLED)
+
+
+def queue_closed_message(dialogue: Dialogue) -> str:
+    """Why a closed speaker queue refuses a change (Dialogue.speaker_queue_closed)."""
+    return QUEUE_CANCELLED if dialogue.status == St.CANCELLED else QUEUE_CLOSED
 
 
 def _require(user, action: str, obj) -> None:
@@ -286,8 +299,11 @@ def create_dialogue(
     content: str = "",
     place: str = "",
     chair_post: Post | None = None,
+    same_title_confirmed: bool = False,
 ) -> Dialogue:
-    """Thêm buổi: a dialogue of a plan (or an ad hoc one), with a tentative month and the standard programme."""
+    """Thêm buổi: a dialogue of a plan (or an ad hoc one), with a tentative month and the standard programme.
+    A title the plan already has is refused (code "duplicate_title") unless the officer confirms it is another
+    dialogue: two "Đối thoại đột xuất …" of the same name may be real, a form sent twice never is."""
     _require(by, "dialogue.edit", unit)
     errors: dict[str, list[str]] = {}
     title = _text(title, "title", errors, required=True, limit=300, line=True)
@@ -303,6 +319,13 @@ def create_dialogue(
         errors.setdefault("chair_post", []).append("Không thuộc đơn vị này.")
     if errors:
         raise ValidationError(errors)
+    if plan is not None:  # two officers (or one double click) adding at once: the second sees the first
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    same = queries.same_title_dialogues(plan, title) if plan is not None and not same_title_confirmed else []
+    if same:
+        when = ", ".join(_when(d) for d in same)
+        message = f"Kế hoạch này đã có buổi “{same[0].title}” ({when}). Nếu đây là một buổi khác, xin xác nhận."
+        raise ValidationError({"title": [ValidationError(message, code="duplicate_title")]})
     dialogue = Dialogue.objects.create(
         unit=unit, plan=plan, kind=kind, title=title, audience=audience, content=content,
         tentative_month=tentative_month.replace(day=1), place=place, chair_post=chair_post,
@@ -310,6 +333,13 @@ def create_dialogue(
     _default_agenda(dialogue)
     _event(dialogue, "create", by)
     return dialogue
+
+
+def _when(dialogue: Dialogue) -> str:
+    if dialogue.starts_at:
+        return f"ngày {timezone.localdate(dialogue.starts_at):%d/%m/%Y}"
+    month = dialogue.tentative_month
+    return f"dự kiến tháng {month.month}/{month.year}" if month else "chưa có thời gian"
 
 
 @transaction.atomic
@@ -320,6 +350,7 @@ def schedule_dialogue(
     announced dialogue sends it back to "scheduled": it must be announced again."""
     dialogue = _locked(dialogue)
     _require(by, "dialogue.edit", dialogue)
+    _refuse_if_cancelled(dialogue)
     if dialogue.status not in (St.PLANNED, St.SCHEDULED, St.ANNOUNCED):
         raise ActionError("Buổi đã diễn ra: không đổi được thời gian, địa điểm.")
     errors: dict[str, list[str]] = {}
@@ -393,6 +424,7 @@ def mark_held(dialogue: Dialogue, *, by) -> Dialogue:
     """Đã tổ chức: the dialogue took place (on or after its start)."""
     dialogue = _locked(dialogue)
     _require(by, "dialogue.edit", dialogue)
+    _refuse_if_cancelled(dialogue)
     if dialogue.status not in (St.SCHEDULED, St.ANNOUNCED):
         raise ActionError("Chỉ buổi đã ấn định thời gian mới được ghi là đã tổ chức.")
     if dialogue.starts_at > clock.now():
@@ -419,6 +451,45 @@ def conclude_dialogue(dialogue: Dialogue, *, conclusion: str, by, minutes: str |
     return dialogue
 
 
+@transaction.atomic
+def cancel_dialogue(dialogue: Dialogue, *, reason: str, by) -> Dialogue:
+    """Hủy buổi: a dialogue that will not take place (before it is held), with the reason, which its public page
+    shows. Its speaker queue closes; those who registered to speak with a phone number are told by SMS. A new date
+    is a new dialogue ("Thêm buổi"): a cancelled one stays as it was, in the plan's record."""
+    dialogue = _locked(dialogue)
+    _require(by, "dialogue.edit", dialogue)
+    if dialogue.status == St.CANCELLED:
+        raise ActionError("Buổi này đã bị hủy.")
+    if dialogue.status not in (St.PLANNED, St.SCHEDULED, St.ANNOUNCED):
+        raise ActionError("Buổi đã diễn ra: không hủy được.")
+    errors: dict[str, list[str]] = {}
+    reason = _text(reason, "reason", errors, required=True, limit=1000)
+    if errors:
+        raise ValidationError(errors)
+    dialogue.cancellation_reason = reason
+    dialogue.save(update_fields=["cancellation_reason"])
+    _event(dialogue, "cancel", by, to=St.CANCELLED, note=reason)
+    _tell_speakers_of_cancellation(dialogue)
+    return dialogue
+
+
+def _tell_speakers_of_cancellation(dialogue: Dialogue) -> None:
+    from doithoai.notifications.actions import notify
+    from doithoai.notifications.backends import sms_gateway
+
+    if sms_gateway() is None:
+        return
+    waiting = dialogue.speaker_requests.filter(
+        status__in=(SpeakerRequest.Status.REQUESTED, SpeakerRequest.Status.ACCEPTED)
+    ).exclude(phone="")
+    text = f"{dialogue.unit.name}: buổi \"{dialogue.title}\" ({_when(dialogue)}) đã bị hủy. Lý do: {dialogue.cancellation_reason}"
+    for request in waiting:
+        notify(
+            f"dialogue-cancelled:{dialogue.pk}:speaker:{request.pk}", kind="status", channel="sms",
+            recipient=request.phone, subject=f"Hủy buổi {dialogue.title}"[:200], body=text[:600], unit_id=dialogue.unit_id,
+        )  # fmt: skip
+
+
 # ------------------------------------------------------------------ announcement (thông báo)
 
 
@@ -430,6 +501,7 @@ def compose_announcement(
     broadcast schedule from today up to the day. An unpublished draft is replaced, never duplicated."""
     dialogue = _locked(dialogue)
     _require(by, "dialogue.announce", dialogue)
+    _refuse_if_cancelled(dialogue)
     if dialogue.status not in (St.SCHEDULED, St.ANNOUNCED) or not dialogue.starts_at:
         raise ActionError("Xin ấn định ngày giờ, địa điểm của buổi trước khi soạn thông báo.")
     errors: dict[str, list[str]] = {}
@@ -457,6 +529,7 @@ def publish_announcement(announcement: Announcement, *, by, late_reason: str = "
     announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
     if announcement.published_at is not None:
         raise ActionError("Thông báo này đã được đăng.")
+    _refuse_if_cancelled(dialogue)
     if dialogue.status not in (St.SCHEDULED, St.ANNOUNCED) or not dialogue.starts_at:
         raise ActionError("Chỉ đăng thông báo cho buổi đã ấn định thời gian và chưa diễn ra.")
     now = clock.now()
@@ -497,6 +570,7 @@ def invite(dialogue: Dialogue, *, organizations=(), persons=(), by) -> list[Invi
     """Mời: organisations and persons invited to the dialogue (an invitee already invited is left as it is)."""
     dialogue = _locked(dialogue)
     _require(by, "dialogue.edit", dialogue)
+    _refuse_if_cancelled(dialogue)
     if dialogue.status not in (St.PLANNED, St.SCHEDULED, St.ANNOUNCED):
         raise ActionError("Buổi đã diễn ra: không gửi giấy mời nữa.")
     organizations = list({o.pk: o for o in organizations}.values())  # the same invitee twice: one invitation
@@ -529,6 +603,7 @@ def record_reply(invitation: Invitation, *, reply: str, by, note: str = "") -> I
         _require(by, "dialogue.edit", invitation.dialogue)
     if reply not in Invitation.Reply.values:
         raise ValidationError({"reply": ["Trả lời không hợp lệ."]})
+    _refuse_if_cancelled(invitation.dialogue)
     if invitation.dialogue.status not in (St.PLANNED, St.SCHEDULED, St.ANNOUNCED):
         raise ActionError("Buổi đã diễn ra: không đổi trả lời giấy mời.")
     invitation.reply, invitation.replied_at, invitation.note = reply, clock.now(), nfc_line(note)[:255]
@@ -541,8 +616,11 @@ def record_attendance(dialogue: Dialogue, present: set[int], *, by) -> int:
     """Điểm danh: who of the invited was present on the day (invitation ids); the others are marked absent."""
     dialogue = _locked(dialogue)
     _require(by, "dialogue.console", dialogue)
+    _refuse_if_cancelled(dialogue)
     if dialogue.status not in (St.SCHEDULED, St.ANNOUNCED, St.HELD):
         raise ActionError("Chỉ điểm danh cho buổi đã ấn định thời gian.")
+    if not dialogue.has_started:
+        raise ActionError("Điểm danh được từ giờ bắt đầu của buổi.")
     invitations = dialogue.invitations.all()
     invitations.filter(pk__in=present).update(attended=True)
     invitations.exclude(pk__in=present).update(attended=False)
@@ -565,6 +643,7 @@ def print_slips(dialogue: Dialogue, *, kind: str, count: int, by) -> list[Printe
     """In phiếu: codes for slips printed before or at the dialogue (speaker or opinion slips), each usable once;
     by the office or the dialogue's secretary and receivers, who run the hall."""
     _require(by, "dialogue.console", dialogue)
+    _refuse_if_cancelled(dialogue)
     if dialogue.status == St.CONCLUDED:
         raise ActionError("Buổi đã kết thúc: không in phiếu nữa.")
     if kind not in PrintedSlip.Kind.values:
@@ -599,6 +678,8 @@ def register_speaker(
     """Đăng ký phát biểu: online by anyone before the dialogue starts, or typed in by staff (also from a printed
     slip, under the slip's code). The request joins the end of the queue."""
     dialogue = _locked(dialogue)
+    if dialogue.speaker_queue_closed:
+        raise ActionError(queue_closed_message(dialogue))
     staff = by is not None and permissions.can(by, "dialogue.console", dialogue)
     errors: dict[str, list[str]] = {}
     name = _text(name, "name", errors, required=True, limit=120, line=True)
@@ -641,8 +722,14 @@ def register_speaker(
 
 
 def _speaker(request: SpeakerRequest, by) -> SpeakerRequest:
-    request = SpeakerRequest.objects.select_for_update(of=("self",)).select_related("dialogue").get(pk=request.pk)
+    """The request, locked with its dialogue (a conclusion and a change of the queue never cross), if the actor
+    works this dialogue's console and the queue is still open."""
+    dialogue = _locked(Dialogue(pk=request.dialogue_id))  # the dialogue first, as every action takes them
+    request = SpeakerRequest.objects.select_for_update().get(pk=request.pk)
+    request.dialogue = dialogue
     _require(by, "dialogue.console", request.dialogue)
+    if request.dialogue.speaker_queue_closed:
+        raise ActionError(queue_closed_message(request.dialogue))
     return request
 
 

@@ -1,5 +1,5 @@
 """iCalendar (RFC 5545) for dialogues: a dialogue with only a tentative month is an all-day event over
-that month with STATUS:TENTATIVE."""
+that month with STATUS:TENTATIVE; a cancelled one is STATUS:CANCELLED (calendars that subscribed remove it)."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -23,7 +23,11 @@ def dialogue_event(dialogue: Dialogue, base_url: str = "") -> Event:
     event.add("summary", dialogue.title)
     if dialogue.place:
         event.add("location", dialogue.place)
-    description = "\n\n".join(part for part in (dialogue.audience, dialogue.content) if part)
+    cancelled = dialogue.status == Dialogue.Status.CANCELLED
+    if cancelled:
+        event["summary"] = f"[Đã hủy] {dialogue.title}"
+    notice = f"Buổi đã bị hủy: {dialogue.cancellation_reason}" if cancelled else ""
+    description = "\n\n".join(part for part in (notice, dialogue.audience, dialogue.content) if part)
     if description:
         event.add("description", description)
     if dialogue.starts_at:
@@ -36,6 +40,8 @@ def dialogue_event(dialogue: Dialogue, base_url: str = "") -> Event:
         event.add("dtstart", month)
         event.add("dtend", _next_month(month))
         event.add("status", "TENTATIVE")
+    if cancelled:
+        event["status"] = "CANCELLED"
     if base_url:
         event.add("url", base_url + reverse("portal:dialogue_detail", args=[dialogue.pk]))
     return event

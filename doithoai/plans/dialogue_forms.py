@@ -246,6 +246,15 @@ class AttendanceForm(forms.Form):
 # ---------------------------------------------------------------- announcement
 
 
+class CancelForm(forms.Form):
+    """Hủy buổi: the reason, shown on the public page of the dialogue."""
+
+    reason = _text_field("Lý do hủy (hiển thị công khai)", 1000, rows=3, required_message="Xin ghi lý do hủy buổi.")
+
+    def clean_reason(self) -> str:
+        return nfc(self.cleaned_data["reason"])
+
+
 class ConclusionForm(forms.Form):
     """Kết luận của chủ trì, and the minutes (biên bản) of the dialogue."""
 

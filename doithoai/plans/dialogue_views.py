@@ -6,7 +6,6 @@ URL, is parsed by a form of dialogue_forms and calls one action of plans/actions
 JavaScript; htmx swaps a form in place (its errors answer 422, which base.html's htmx-config swaps).
 """
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from doithoai.accounts import permissions
-from doithoai.lib import clock
+from doithoai.lib import clock, urls
 from doithoai.lib.responses import after_post
 from doithoai.petitions.actions import ActionError
 from doithoai.plans import actions, announcing, queries
@@ -42,6 +41,7 @@ EVENT_LABELS = {
     "hold": "Đã tổ chức",
     "print_slips": "In phiếu",
     "conclude": "Kết luận",
+    "cancel": "Hủy buổi",
 }
 
 
@@ -83,6 +83,11 @@ class _Page:
         self.can_console = permissions.can(user, "dialogue.console", dialogue)
         self.can_announce = permissions.can(user, "dialogue.announce", dialogue)
         self.can_conclude = permissions.can(user, "dialogue.conclude", dialogue)
+        # The breadcrumb links the plan only for those who may open it: a dialogue's secretary or receiver
+        # without a role in the unit sees this dialogue, not the plan (its staff page would be a 404).
+        self.can_view_plan = bool(dialogue.plan_id) and (
+            permissions.plans_visible_to(user).filter(pk=dialogue.plan_id).exists()
+        )
         self.members = list(DialogueMember.objects.filter(dialogue=dialogue).select_related("user__person"))
         self.agenda = list(AgendaItem.objects.filter(dialogue=dialogue).order_by("position"))
         self.invitations = list(
@@ -102,6 +107,7 @@ class _Page:
                 dialogue=d, invited_orgs=[i.organization_id for i in self.invitations if i.organization_id],
                 invited_people=[i.person_id for i in self.invitations if i.person_id],
             )  # fmt: skip
+            forms["cancel"] = f.CancelForm()
         if self.can_console:
             forms["attendance"] = f.AttendanceForm(invitations=self.invitations)
         if self.can_conclude:
@@ -137,6 +143,9 @@ class _Page:
             "next_step": _next_step(d, self, published),
             "can_mark_held": self.can_edit and d.status in (St.SCHEDULED, St.ANNOUNCED) and d.starts_at <= clock.now(),
             "open": d.status in OPEN,
+            # Any dated dialogue of a plan may be announced; only conferences and business dialogues must be,
+            # 7 days ahead (a giao ban's announcement is optional, yet its page is reachable from here).
+            "announceable": bool(d.starts_at) and d.kind != Dialogue.Kind.RECEPTION and d.status != St.CANCELLED,
         }
 
 
@@ -160,6 +169,8 @@ def _next_step(dialogue: Dialogue, page: _Page, published) -> str:
         return "Gửi giấy mời, ghi trả lời; ngày tổ chức: điểm danh, rồi ghi “Đã tổ chức”."
     if dialogue.status == St.HELD:
         return "Ghi biên bản, kết luận và công bố kết quả (chậm nhất 10 ngày sau buổi)."
+    if dialogue.status == St.CANCELLED:
+        return f"Buổi đã bị hủy: {dialogue.cancellation_reason}"
     return "Buổi đã kết luận."
 
 
@@ -177,8 +188,8 @@ def dialogue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # The panel (partial `<panel>-panel` of the page, and the anchor it redirects to) that shows each form.
-PANEL_OF = {"invite": "invitations", "conclude": "held"}
-ANCHOR_OF = {"invite": "giay-moi", "conclude": "held"}
+PANEL_OF = {"invite": "invitations", "conclude": "held", "cancel": "cancel"}
+ANCHOR_OF = {"invite": "giay-moi", "conclude": "held", "cancel": "huy-buoi"}
 
 
 def _post_view(name: str, permission: str, handle):
@@ -296,6 +307,14 @@ def _conclude(request, dialogue):
     return form, None
 
 
+def _cancel(request, dialogue):
+    form = f.CancelForm(request.POST)
+    call = lambda: actions.cancel_dialogue(dialogue, reason=form.cleaned_data["reason"], by=request.user)  # noqa: E731
+    if form.is_valid() and _run(form, call):
+        return form, "Đã hủy buổi; trang công khai của buổi ghi rõ lý do."
+    return form, None
+
+
 dialogue_schedule = _post_view("schedule", "dialogue.edit", _schedule)
 dialogue_members = _post_view("members", "dialogue.edit", _members)
 dialogue_agenda = _post_view("agenda", "dialogue.edit", _agenda)
@@ -303,6 +322,7 @@ dialogue_invite = _post_view("invite", "dialogue.edit", _invite)
 dialogue_attendance = _post_view("attendance", "dialogue.console", _attendance)
 dialogue_held = _post_view("held", "dialogue.edit", _held)
 dialogue_conclude = _post_view("conclude", "dialogue.conclude", _conclude)
+dialogue_cancel = _post_view("cancel", "dialogue.edit", _cancel)
 
 
 @login_required
@@ -350,7 +370,7 @@ def _announcement_context(request, dialogue: Dialogue, form=None, errors=None) -
             {"portal_text": draft.portal_text, "radio_script": draft.radio_script}
             if draft
             else {
-                "portal_text": announcing.portal_text(dialogue, settings.BASE_URL),
+                "portal_text": announcing.portal_text(dialogue, urls.base_url()),
                 "radio_script": announcing.radio_script(dialogue),
             }
         )
@@ -423,7 +443,7 @@ def announcement_save(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         call = lambda: actions.compose_announcement(  # noqa: E731
-            dialogue, by=request.user, base_url=settings.BASE_URL, portal_text=d["portal_text"],
+            dialogue, by=request.user, base_url=urls.base_url(), portal_text=d["portal_text"],
             radio_script=d["radio_script"],
         )  # fmt: skip
         if _run(form, call):
@@ -444,7 +464,7 @@ def announcement_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
         def call():
             published.append(actions.announce(
-                dialogue, by=request.user, base_url=settings.BASE_URL, portal_text=d["portal_text"],
+                dialogue, by=request.user, base_url=urls.base_url(), portal_text=d["portal_text"],
                 radio_script=d["radio_script"], late_reason=d.get("late_reason", ""),
             ))  # fmt: skip
 
@@ -481,6 +501,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
     for d in due:
         d.last_day = announcing.last_publication_day(d)
         d.days_left = (d.last_day - today).days
+    optional = list(queries.optional_announcements(units)[:200])
     published = (
         Announcement.objects.filter(dialogue__unit_id__in=units, published_at__isnull=False)
         .select_related("dialogue", "published_by__person")
@@ -489,7 +510,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(published, PAGE_SIZE).get_page(request.GET.get("trang"))
     for a in page:
         a.days_late = _days_late(a)
-    context = {"due": due, "page": page, "today": today, "several_units": len(units) > 1}
+    context = {"due": due, "optional": optional, "page": page, "today": today, "several_units": len(units) > 1}
     return render(request, "plans/announcement_list.html", context)
 
 
@@ -504,6 +525,7 @@ urlpatterns = [
     path("buoi/<int:pk>/diem-danh/in/", attendance_sheet, name="dialogue_attendance_sheet"),
     path("buoi/<int:pk>/da-to-chuc/", dialogue_held, name="dialogue_held"),
     path("buoi/<int:pk>/ket-luan/", dialogue_conclude, name="dialogue_conclude"),
+    path("buoi/<int:pk>/huy/", dialogue_cancel, name="dialogue_cancel"),
     path("buoi/<int:pk>/thong-bao/", announcement, name="announcement"),
     path("buoi/<int:pk>/thong-bao/luu/", announcement_save, name="announcement_save"),
     path("buoi/<int:pk>/thong-bao/dang/", announcement_publish, name="announcement_publish"),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doithoai.lib import clock
 from doithoai.lib.dates import local_format
 
 
@@ -80,6 +81,7 @@ class DialogueStatus(models.TextChoices):
     ANNOUNCED = "announced", _("Đã thông báo")
     HELD = "held", _("Đã tổ chức")
     CONCLUDED = "concluded", _("Đã kết luận")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 class Dialogue(models.Model):
@@ -110,6 +112,7 @@ class Dialogue(models.Model):
     minutes = models.TextField(_("biên bản"), blank=True)
     conclusion = models.TextField(_("kết luận"), blank=True)
     results_published_at = models.DateTimeField(_("công bố kết quả lúc"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("lý do hủy"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -129,9 +132,10 @@ class Dialogue(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")), name="dialogue_ends_after_start"
             ),
-            # Only a dialogue with a date and time can be announced, held or concluded.
+            # Only a dialogue with a date and time can be announced, held or concluded (a planned one may be cancelled).
             models.CheckConstraint(
-                condition=Q(status="planned") | Q(starts_at__isnull=False), name="dialogue_dated_beyond_planned"
+                condition=Q(status__in=["planned", "cancelled"]) | Q(starts_at__isnull=False),
+                name="dialogue_dated_beyond_planned",
             ),
         ]
 
@@ -149,9 +153,22 @@ class Dialogue(models.Model):
         return self.tentative_month
 
     @property
+    def speaker_queue_closed(self) -> bool:
+        """Once concluded, the speaker queue is part of the conference's record: nobody joins it, nobody is moved,
+        accepted or withdrawn; a cancelled dialogue has no queue to work. While held (the day itself, until the
+        conclusion) the hall's staff still work it."""
+        return self.status in (self.Status.CONCLUDED, self.Status.CANCELLED)
+
+    @property
     def needs_announcement(self) -> bool:
         """Conferences and business dialogues are announced at least 7 days before (plan III.3)."""
         return self.kind in (self.Kind.CONFERENCE, self.Kind.BUSINESS)
+
+    @property
+    def has_started(self) -> bool:
+        """Its date and time have come (Asia/Ho_Chi_Minh, the product's clock); a tentative month or a cancelled
+        dialogue never has."""
+        return self.starts_at is not None and self.starts_at <= clock.now() and self.status != self.Status.CANCELLED
 
 
 class AgendaItem(models.Model):

@@ -157,6 +157,13 @@ ADDABLE_KINDS = [
 ]
 
 
+def coming_month(plan: Plan, today: dt.date) -> dt.date:
+    """The month after today's (a dialogue is added ahead of time), kept within the plan's year: a plan for next
+    year starts in its January, the last weeks of a year's plan fall in its December."""
+    following = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return min(max(following, dt.date(plan.year, 1, 1)), dt.date(plan.year, 12, 1))
+
+
 class DialogueAddForm(forms.Form):
     """Thêm buổi: a conference, a business dialogue or an ad hoc one, with its tentative month."""
 
@@ -165,7 +172,7 @@ class DialogueAddForm(forms.Form):
         label="Tên buổi", max_length=300, error_messages={"required": "Xin ghi tên buổi.", "max_length": too_long(300)}
     )
     tentative_month = MonthField(
-        label="Tháng dự kiến", widget=MonthInput(), help_text="Ngày giờ cụ thể ấn định sau.",
+        label="Tháng dự kiến", widget=MonthInput(), help_text="Mặc định tháng tới; ngày giờ cụ thể ấn định sau.",
         error_messages={"required": "Xin chọn tháng dự kiến.", "invalid": "Tháng không hợp lệ; xin nhập dạng tháng/năm."},
     )  # fmt: skip
     place = forms.CharField(
@@ -184,12 +191,15 @@ class DialogueAddForm(forms.Form):
         label="Chủ trì", queryset=Post.objects.none(), required=False, empty_label="— Chưa chọn —",
         error_messages=CHOICE_ERRORS,
     )  # fmt: skip
+    same_title_confirmed = forms.BooleanField(
+        label="Đây là một buổi khác: vẫn thêm buổi cùng tên", required=False
+    )
 
-    def __init__(self, *args, unit: Unit, plan: Plan, **kwargs):
+    def __init__(self, *args, unit: Unit, plan: Plan, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair_post"].queryset = posts_of(unit)
         if not self.is_bound:
-            self.initial.setdefault("tentative_month", dt.date(plan.year, 6, 1))
+            self.initial.setdefault("tentative_month", coming_month(plan, today))
         low, high = dt.date(plan.year - 1, 1, 1), dt.date(plan.year + 1, 12, 1)
         self.fields["tentative_month"].widget.attrs.update(min=f"{low:%Y-%m}", max=f"{high:%Y-%m}")
 

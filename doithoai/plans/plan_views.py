@@ -7,7 +7,7 @@ Thin: a plan is found only among those the user may see (anything else is a 404)
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +19,8 @@ from doithoai.accounts.models import Organization, Unit
 from doithoai.lib import clock
 from doithoai.lib.responses import after_post
 from doithoai.petitions.actions import ActionError
-from doithoai.plans import actions
-from doithoai.plans.fields import run_action
+from doithoai.plans import actions, queries
+from doithoai.plans.fields import run_action, show_action_errors
 from doithoai.plans.models import Plan, PlanTask
 from doithoai.plans.plan_forms import DialogueAddForm, PlanCreateForm, PlanEditForm, TaskForm
 
@@ -133,23 +133,32 @@ def plan_quarterly(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_add_dialogue(request: HttpRequest, pk: int) -> HttpResponse:
     """Thêm buổi: a conference, a business dialogue or an ad hoc one, with its tentative month."""
     plan = _editable_plan(request, pk)
+    today = clock.today()
     if request.method != "POST":
-        return _dialogue_page(request, plan, DialogueAddForm(unit=plan.unit, plan=plan))
-    form = DialogueAddForm(request.POST, unit=plan.unit, plan=plan)
+        return _dialogue_page(request, plan, DialogueAddForm(unit=plan.unit, plan=plan, today=today))
+    form = DialogueAddForm(request.POST, unit=plan.unit, plan=plan, today=today)
+    same: list = []
     if form.is_valid():
         data = form.cleaned_data
-        dialogue = run_action(form, lambda: actions.create_dialogue(
+        try:
+            dialogue = actions.create_dialogue(
                 plan.unit, kind=data["kind"], title=data["title"], plan=plan, tentative_month=data["tentative_month"],
                 audience=data["audience"], content=data["content"], place=data["place"], chair_post=data["chair_post"],
-                by=request.user,
-            ))  # fmt: skip
-        if dialogue is not None:
-            return _done(request, f"Đã thêm buổi “{dialogue.title}”.", _plan_url(plan) + "#cac-buoi")
-    return _dialogue_page(request, plan, form, status=422)
+                same_title_confirmed=data["same_title_confirmed"], by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            if any(e.code == "duplicate_title" for e in getattr(error, "error_dict", {}).get("title", [])):
+                same = queries.same_title_dialogues(plan, data["title"])
+            show_action_errors(form, error)
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, f"Đã thêm buổi “{dialogue.title}”.", reverse("plans:dialogue", args=[dialogue.pk]))
+    return _dialogue_page(request, plan, form, same=same, status=422)
 
 
-def _dialogue_page(request, plan: Plan, form: DialogueAddForm, *, status: int = 200) -> HttpResponse:
-    context = {"plan": plan, "form": form, "action": request.get_full_path()}
+def _dialogue_page(request, plan: Plan, form: DialogueAddForm, *, same=(), status: int = 200) -> HttpResponse:
+    context = {"plan": plan, "form": form, "action": request.get_full_path(), "same_title": same}
     return render(request, "plans/plan_add_dialogue.html", context, status=status)
 
 

@@ -7,9 +7,12 @@ from django.utils import timezone
 
 from doithoai.accounts.models import Unit
 from doithoai.lib import clock
+from doithoai.lib.text import nfc_line
 from doithoai.plans.models import Announcement, Dialogue, Plan
 
 HELD = (Dialogue.Status.HELD, Dialogue.Status.CONCLUDED)
+# Not coming any more: held, concluded or cancelled.
+NOT_COMING = (*HELD, Dialogue.Status.CANCELLED)
 
 
 def current_plan(unit: Unit, year: int | None = None) -> Plan | None:
@@ -111,3 +114,24 @@ def due_announcements(unit_ids, *, within_days: int | None = None) -> QuerySet[D
         limit = clock.today() + dt.timedelta(days=within_days + announcing.NOTICE_DAYS + 1)
         qs = qs.filter(starts_at__lt=clock.local_datetime(limit))
     return qs.select_related("unit").order_by("starts_at", "pk")
+
+
+def optional_announcements(unit_ids) -> QuerySet[Dialogue]:
+    """Dated dialogues of the units that may be announced though no 7-day rule applies (the quarterly giao ban,
+    an ad hoc dialogue), not yet announced and not started, soonest first."""
+    from doithoai.plans import announcing
+
+    return (
+        Dialogue.objects.filter(unit_id__in=unit_ids, status=Dialogue.Status.SCHEDULED, starts_at__gt=clock.now())
+        .exclude(kind__in=(*announcing.KINDS_WITH_NOTICE, Dialogue.Kind.RECEPTION))
+        .select_related("unit")
+        .order_by("starts_at", "pk")
+    )
+
+
+def same_title_dialogues(plan: Plan, title: str) -> list[Dialogue]:
+    """The plan's dialogues with this title, case and spacing aside (a second one is most often a slip: the form
+    sent twice, or a dialogue already added by a colleague)."""
+    key = nfc_line(title).casefold()
+    rows = plan.dialogues.only("pk", "title", "starts_at", "tentative_month").order_by("starts_at", "tentative_month", "pk")
+    return [d for d in rows if nfc_line(d.title).casefold() == key]

@@ -8,7 +8,6 @@ of speakers are personal data: they appear on the queue page only, never on any 
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,6 +24,7 @@ from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization
 from doithoai.lib import qr
 from doithoai.lib.responses import after_post
+from doithoai.lib.urls import absolute_url
 from doithoai.petitions.actions import ActionError
 from doithoai.plans import actions
 from doithoai.plans.fields import run_action
@@ -83,21 +83,23 @@ def _queue_context(request: HttpRequest, dialogue: Dialogue, *, page_number: int
     page = Paginator(rows.exclude(status=S.WITHDRAWN), QUEUE_PAGE).get_page(page_number or _page_number(request))
     offset = (page.number - 1) * QUEUE_PAGE
     total = page.paginator.count
+    open_ = not dialogue.speaker_queue_closed  # concluded: the queue is the record, offered as read-only
     for index, row in enumerate(page, start=offset + 1):
         row.index = index
-        row.can_accept = row.status == S.REQUESTED
-        row.can_mark_spoken = row.status == S.ACCEPTED and dialogue.status in (
+        row.can_accept = open_ and row.status == S.REQUESTED
+        row.can_mark_spoken = open_ and row.status == S.ACCEPTED and dialogue.status in (
             Dialogue.Status.ANNOUNCED,
             Dialogue.Status.SCHEDULED,
             Dialogue.Status.HELD,
         )
-        row.can_withdraw = row.status in (S.REQUESTED, S.ACCEPTED)
-        row.up_to = index - 1 if index > 1 else None
-        row.down_to = index + 1 if index < total else None
+        row.can_withdraw = open_ and row.status in (S.REQUESTED, S.ACCEPTED)
+        row.up_to = index - 1 if open_ and index > 1 else None
+        row.down_to = index + 1 if open_ and index < total else None
     return {
         "dialogue": dialogue,
         "page": page,
         "total": total,
+        "queue_open": open_,
         "withdrawn": list(rows.filter(status=S.WITHDRAWN)[:200]),
         "queue_url": _queue_url(dialogue, page.number),
         "can_edit": permissions.can(request.user, "dialogue.edit", dialogue),
@@ -190,6 +192,11 @@ def speaker_move(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 def speaker_register(request: HttpRequest, pk: int) -> HttpResponse:
     """Cán bộ nhập đăng ký phát biểu (also from a printed slip): the request joins the end of the queue."""
     dialogue = _dialogue(request, pk)
+    if dialogue.speaker_queue_closed:  # register_speaker refuses it too; the page has no entry form to show it on
+        response = _refused(request, dialogue, actions.queue_closed_message(dialogue))
+        if request.htmx:  # a page opened before the conclusion: the queue, now closed, says why
+            response["HX-Retarget"], response["HX-Reswap"] = "#hang-doi", "outerHTML"
+        return response
     form = SpeakerEntryForm(request.POST, dialogue=dialogue)
     if form.is_valid():
         speaker = run_action(form, lambda: actions.register_speaker(dialogue, by=request.user, **form.action_kwargs()))
@@ -264,7 +271,10 @@ def slips(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     for row in summary:
         row["unused"] = row["total"] - row["used"]
-    context = {"dialogue": dialogue, "form": form, "can_print": can_print, "page": page, "summary": summary}
+    context = {
+        "dialogue": dialogue, "form": form, "can_print": can_print and not dialogue.speaker_queue_closed,
+        "may_print": can_print, "page": page, "summary": summary,
+    }  # fmt: skip
     return render(request, "plans/slips.html", context, status=status)
 
 
@@ -280,8 +290,8 @@ def _print_url(dialogue: Dialogue, printed_at: dt.datetime, kind: str = "", per_
 def public_targets(dialogue: Dialogue) -> dict[str, str]:
     """Where a slip's QR code leads: the public registration to speak, or the opinion form for this dialogue."""
     return {
-        PrintedSlip.Kind.SPEAKER: f"{settings.BASE_URL}/doi-thoai/{dialogue.pk}/dang-ky-phat-bieu/",
-        PrintedSlip.Kind.OPINION: f"{settings.BASE_URL}/gui-y-kien/?{urlencode({'buoi': dialogue.pk})}",
+        PrintedSlip.Kind.SPEAKER: absolute_url(reverse("portal:speaker_register", args=[dialogue.pk])),
+        PrintedSlip.Kind.OPINION: absolute_url(f"{reverse('portal:submit')}?{urlencode({'buoi': dialogue.pk})}"),
     }
 
 

@@ -188,3 +188,52 @@ def test_the_demo_follows_the_configured_today(db, day):
     assert timezone.localdate(last) <= dt.date.fromisoformat(day)
     october = Dialogue.objects.get(kind="business")
     assert october.status == ("concluded" if day == "2026-12-31" else "scheduled")
+
+
+@pytest.mark.parametrize("now", ["2026-11-27 09:00 +0700", "2026-12-08 09:00 +0700", "2026-12-08 00:30 +0700"])
+def test_no_invitation_is_answered_before_it_was_sent(db, now):
+    """The story up to "today": invitations go out two weeks ahead; a reply comes after its invitation and
+    before now; after a held dialogue everyone answered and came; before the sending day there are none."""
+    import time_machine
+
+    from doithoai.demo.loader import load_demo
+    from doithoai.plans.models import DialogueEvent, Invitation
+
+    with time_machine.travel(now, tick=False):
+        load_demo()
+        now_at = timezone.now()
+        for invitation in Invitation.objects.select_related("dialogue"):
+            assert invitation.sent_at is not None and invitation.sent_at < now_at, invitation
+            if invitation.reply != Invitation.Reply.PENDING:
+                assert invitation.sent_at < invitation.replied_at < now_at, invitation
+            else:
+                assert invitation.replied_at is None and invitation.dialogue.status != "concluded"
+        q4 = Dialogue.objects.get(kind="regular", title__startswith="Giao ban quý IV")
+        invitations = list(q4.invitations.all())
+        assert q4.status == "scheduled" and all(i.attended is None for i in invitations)
+        if timezone.localdate() < dt.date(2026, 12, 5):  # sent on Friday 04/12 (two weeks before 18/12)
+            assert not invitations and not q4.events.filter(action="invite").exists()
+        else:
+            replies = Counter(i.reply for i in invitations)
+            assert len(invitations) == 12 and replies["accepted"] and replies["pending"] and not replies["declined"]
+            (sent,) = DialogueEvent.objects.filter(dialogue=q4, action="invite")
+            assert sent.note == "Gửi 12 giấy mời" and sent.at == invitations[0].sent_at
+        for held in Dialogue.objects.filter(status="concluded").exclude(kind="reception"):
+            assert held.invitations.exists()
+            assert not held.invitations.exclude(reply="accepted", attended=True).exists()
+
+
+def test_the_coming_giao_ban_page_shows_invitations_as_sent(client, db):
+    import time_machine
+
+    from doithoai.demo.loader import load_demo
+
+    with time_machine.travel("2026-12-08 09:00 +0700", tick=False):
+        load_demo()
+        q4 = Dialogue.objects.get(kind="regular", title__startswith="Giao ban quý IV")
+        client.force_login(User.objects.get(username="vanphong"))
+        html = client.get(f"/can-bo/buoi/{q4.pk}/").content.decode()
+    accepted = q4.invitations.filter(reply="accepted").count()
+    assert f"12 giấy mời: {accepted} tham dự, 0 vắng, {12 - accepted} chưa trả lời." in html
+    assert "04/12/2026" in html and "Gửi giấy mời" in html  # the time sent, and the history's entry
+    assert f'href="/can-bo/buoi/{q4.pk}/thong-bao/"' in html  # the giao ban's (optional) announcement

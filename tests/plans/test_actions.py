@@ -749,12 +749,15 @@ def test_attendance_by_the_dialogues_secretary(w):
     with pytest.raises(ActionError, match="đã ấn định"):
         actions.record_attendance(w.dialogue, {front.pk}, by=w.secretary)
     schedule(w)
+    with at(2026, 12, 18, 7, 59), pytest.raises(ActionError, match="từ giờ bắt đầu"):  # a minute before the start
+        actions.record_attendance(w.dialogue, {front.pk}, by=w.secretary)
+    assert fresh(front).attended is None
     with at(2026, 12, 18, 8, 30):
         count = actions.record_attendance(w.dialogue, {front.pk, someone.pk, elsewhere.pk}, by=w.secretary)
-    assert count == 2
-    assert [fresh(i).attended for i in (front, farmers, someone, elsewhere)] == [True, False, True, None]
-    assert events(w.dialogue, "attendance")[0].note == "2 đại biểu có mặt"
-    assert actions.record_attendance(w.dialogue, set(), by=w.receiver) == 0
+        assert count == 2
+        assert [fresh(i).attended for i in (front, farmers, someone, elsewhere)] == [True, False, True, None]
+        assert events(w.dialogue, "attendance")[0].note == "2 đại biểu có mặt"
+        assert actions.record_attendance(w.dialogue, set(), by=w.receiver) == 0
     assert fresh(front).attended is False
 
 
@@ -771,7 +774,8 @@ def test_a_secretary_of_another_dialogue_has_no_console_here(w):
     schedule(w, w.other_dialogue)
     with pytest.raises(ActionError, match=NO_RIGHT):
         actions.record_attendance(w.other_dialogue, set(), by=w.secretary)
-    assert actions.record_attendance(w.other_dialogue, set(), by=w.chair) == 0  # unit staff may
+    with at(*START):
+        assert actions.record_attendance(w.other_dialogue, set(), by=w.chair) == 0  # unit staff may
 
 
 # ================================================================== printed slips
@@ -878,9 +882,70 @@ def test_staff_still_enter_speakers_of_a_held_dialogue_but_not_of_a_concluded_on
         assert actions.register_speaker(w.dialogue, name="Phiếu giấy", summary="Ý kiến.", by=w.secretary)
     Dialogue.objects.filter(pk=w.dialogue.pk).update(status=St.CONCLUDED)
     for by in (None, w.secretary, w.coordinator):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ActionError, match="Buổi đã kết luận: danh sách phát biểu đã chốt"):
             actions.register_speaker(w.dialogue, name="Sau kết luận", summary="Ý kiến.", by=by)
     assert queue_names(w.dialogue) == ["Phiếu giấy"]
+
+
+def concluded_queue(w):
+    """A dialogue held on 18/12 with a queue of four (An accepted, Bình spoke, Chi and Dũng waiting), then
+    concluded by the chair on 20/12."""
+    schedule(w)
+    a, b, c, d = speakers(w, w.dialogue, "An", "Bình", "Chi", "Dũng")
+    actions.accept_speaker(a, by=w.secretary)
+    actions.accept_speaker(b, by=w.secretary)
+    with at(2026, 12, 18, 9):
+        actions.mark_spoken(b, by=w.secretary)
+        actions.mark_held(w.dialogue, by=w.coordinator)
+    with at(2026, 12, 20, 10):
+        actions.conclude_dialogue(w.dialogue, conclusion="Kết luận của chủ trì.", by=w.chair)
+    return a, b, c, d
+
+
+def test_a_held_dialogue_still_lets_the_hall_staff_work_the_queue(w):
+    """Held but not concluded (the day itself, and until the chair's conclusion): slips typed in, order changed."""
+    schedule(w)
+    a, b = speakers(w, w.dialogue, "An", "Bình")
+    with at(2026, 12, 18, 11):
+        actions.mark_held(w.dialogue, by=w.coordinator)
+        late = actions.register_speaker(w.dialogue, name="Phiếu giấy", summary="Ý kiến.", by=w.receiver)
+        actions.move_speaker(late, to=1, by=w.secretary)
+        actions.accept_speaker(a, by=w.secretary)
+        actions.mark_spoken(a, by=w.secretary)
+        actions.withdraw_speaker(b, by=w.receiver)
+    assert queue_names(w.dialogue) == ["Phiếu giấy", "An"]
+
+
+@pytest.mark.parametrize("who", ["coordinator", "secretary", "receiver", "chair"])
+def test_a_concluded_dialogues_queue_cannot_be_added_to_reordered_or_changed(w, who):
+    a, b, c, d = concluded_queue(w)
+    user = getattr(w, who)
+    before = list(w.dialogue.speaker_requests.order_by("pk").values_list("name", "status", "position"))
+    for call in (
+        lambda: actions.register_speaker(w.dialogue, name="Sau kết luận", summary="Ý kiến.", by=user),
+        lambda: actions.move_speaker(d, to=1, by=user),
+        lambda: actions.move_speaker(c, to=4, by=user),
+        lambda: actions.accept_speaker(c, by=user),
+        lambda: actions.mark_spoken(a, by=user),
+        lambda: actions.withdraw_speaker(d, by=user),
+    ):
+        with at(2026, 12, 21, 9), pytest.raises(ActionError) as excinfo:
+            call()
+        assert str(excinfo.value) == actions.QUEUE_CLOSED
+    assert list(w.dialogue.speaker_requests.order_by("pk").values_list("name", "status", "position")) == before
+
+
+def test_the_public_cannot_register_at_a_concluded_dialogue_either(w):
+    concluded_queue(w)
+    with pytest.raises(ActionError, match="đã chốt"):
+        actions.register_speaker(w.dialogue, name="Công dân", summary="Ý kiến.")
+    assert queue_names(w.dialogue) == ["An", "Bình", "Chi", "Dũng"]
+
+
+def test_someone_without_the_console_is_told_so_before_the_closed_queue(w):
+    (a, *_rest) = concluded_queue(w)
+    with pytest.raises(ActionError, match=NO_RIGHT):
+        actions.move_speaker(a, to=2, by=w.agency)
 
 
 def test_a_printed_slip_code_is_typed_in_once_by_staff(w):

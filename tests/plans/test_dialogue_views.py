@@ -81,7 +81,12 @@ def test_chair_and_seats_view_and_take_attendance_but_do_not_edit(client, w, who
     assert "chỉ Văn phòng Đảng ủy sửa được" in html
     assert client.post(url(w.dialogue, "lich/"), schedule_data()).status_code == 403
     Invitation.objects.create(dialogue=w.dialogue, organization=w.c.farmers)
-    response = client.get(url(w.dialogue))
+    response = client.get(url(w.dialogue))  # before the start: no attendance form yet, and why
+    assert f'action="{url(w.dialogue, "diem-danh/")}"' not in response.content.decode()
+    assert "Điểm danh được từ giờ bắt đầu của buổi" in response.content.decode()
+    with time_machine.travel(local(2026, 12, 18, 8, 30), tick=False):  # attendance is taken from the start
+        client.force_login(getattr(w, who))  # a new session on the day (an idle one would have expired)
+        response = client.get(url(w.dialogue))
     assert f'action="{url(w.dialogue, "diem-danh/")}"' in response.content.decode()
 
 
@@ -276,6 +281,10 @@ def test_inviting_organisations_and_persons_then_replies_and_attendance(client, 
     farmers.refresh_from_db()
     assert farmers.reply == "accepted" and farmers.note == "Chủ tịch hội dự"
     response = client.post(url(w.dialogue, "diem-danh/"), {"present": [farmers.pk]})
+    assert response.status_code == 422 and "từ giờ bắt đầu" in response.content.decode()  # not before the day
+    with time_machine.travel(local(2026, 12, 18, 8, 30), tick=False):  # attendance is taken from the start
+        client.force_login(w.coordinator)  # a new session on the day (an idle one would have expired)
+        response = client.post(url(w.dialogue, "diem-danh/"), {"present": [farmers.pk]})
     assert response.status_code == 302
     assert set(w.dialogue.invitations.filter(attended=True).values_list("pk", flat=True)) == {farmers.pk}
     sheet = client.get(url(w.dialogue, "diem-danh/in/"))
@@ -288,7 +297,9 @@ def test_inviting_organisations_and_persons_then_replies_and_attendance(client, 
 def test_the_secretary_takes_attendance(client, w):
     invitation = Invitation.objects.create(dialogue=w.dialogue, organization=w.c.farmers)
     client.force_login(w.secretary)
-    assert client.post(url(w.dialogue, "diem-danh/"), {"present": [invitation.pk]}).status_code == 302
+    with time_machine.travel(local(2026, 12, 18, 8, 30), tick=False):  # attendance is taken from the start
+        client.force_login(w.secretary)  # a new session on the day (an idle one would have expired)
+        assert client.post(url(w.dialogue, "diem-danh/"), {"present": [invitation.pk]}).status_code == 302
     invitation.refresh_from_db()
     assert invitation.attended is True
 
@@ -537,3 +548,125 @@ def test_announcement_pages_query_budget(client, w, n, django_assert_max_num_que
         assert client.get(url(w.dialogue, "thong-bao/")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/can-bo/thong-bao/").status_code == 200
+
+
+# ---------------------------------------------------------------- a giao ban's announcement (no 7-day rule)
+
+
+def _giao_ban(w, starts_at=None, status=Dialogue.Status.SCHEDULED, title="Giao ban quý IV năm 2026"):
+    return factories.DialogueFactory(
+        unit=w.c.unit, plan=w.plan, kind=Dialogue.Kind.REGULAR, status=status, title=title,
+        starts_at=starts_at or local(2026, 12, 18, 8), ends_at=(starts_at or local(2026, 12, 18, 8)) + dt.timedelta(hours=3),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["coordinator", "publisher"])
+def test_a_giao_bans_page_links_its_announcement_page(client, w, who):
+    giao_ban = _giao_ban(w)
+    client.force_login(getattr(w, who))
+    html = client.get(url(giao_ban)).content.decode()
+    assert f'href="{url(giao_ban, "thong-bao/")}"' in html
+    assert "không bắt buộc thông báo trước 07 ngày" in html and "Hạn đăng thông báo chậm nhất" not in html
+    page = client.get(url(giao_ban, "thong-bao/"))
+    assert page.status_code == 200 and "Đăng thông báo" in page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["chair", "secretary", "agency"])
+def test_the_announcement_link_only_for_those_who_announce(client, w, who):
+    giao_ban = _giao_ban(w)
+    DialogueMember.objects.create(dialogue=giao_ban, user=w.secretary, role="secretary")
+    client.force_login(getattr(w, who))
+    assert url(giao_ban, "thong-bao/") not in client.get(url(giao_ban)).content.decode()
+
+
+def test_an_undated_giao_ban_or_a_reception_day_offers_no_announcement(client, w):
+    undated = factories.DialogueFactory(unit=w.c.unit, plan=w.plan, kind=Dialogue.Kind.REGULAR,
+                                        tentative_month=dt.date(2027, 3, 1))  # fmt: skip
+    reception = factories.DialogueFactory(unit=w.c.unit, kind=Dialogue.Kind.RECEPTION, starts_at=local(2026, 12, 8, 7),
+                                          status=Dialogue.Status.SCHEDULED)  # fmt: skip
+    client.force_login(w.coordinator)
+    for d in (undated, reception):
+        assert url(d, "thong-bao/") not in client.get(url(d)).content.decode()
+
+
+def test_the_announcement_list_offers_the_coming_giao_ban_apart_from_the_due_ones(client, w):
+    giao_ban = _giao_ban(w)
+    _giao_ban(w, starts_at=local(2026, 11, 20, 8), status=Dialogue.Status.CONCLUDED, title="Giao ban đã kết luận")
+    _giao_ban(w, starts_at=local(2026, 11, 27, 8), title="Giao ban đã bắt đầu")  # 08:00 today: no longer offered
+    ad_hoc = factories.DialogueFactory(unit=w.c.unit, plan=w.plan, kind=Dialogue.Kind.AD_HOC, title="Đối thoại đột xuất",
+                                       starts_at=local(2026, 12, 4, 14), status=Dialogue.Status.SCHEDULED)  # fmt: skip
+    foreign = factories.DialogueFactory(unit=w.other.unit, kind=Dialogue.Kind.REGULAR, title="Giao ban xã bạn",
+                                        starts_at=local(2026, 12, 4, 8), status=Dialogue.Status.SCHEDULED)  # fmt: skip
+    for who in (w.publisher, w.coordinator):
+        client.force_login(who)
+        html = client.get("/can-bo/thong-bao/").content.decode()
+        due, optional = html.split("Buổi khác có thể thông báo")[0], html.split("Buổi khác có thể thông báo")[1]
+        optional = optional.split("Thông báo đã đăng")[0]
+        assert w.dialogue.title in due and giao_ban.title not in due  # the conference: due under the 7-day rule
+        assert optional.index(ad_hoc.title) < optional.index(giao_ban.title)  # soonest first
+        assert f'href="{url(giao_ban, "thong-bao/")}"' in optional and f'href="{url(ad_hoc, "thong-bao/")}"' in optional
+        assert "Giao ban đã bắt đầu" not in html and "Giao ban đã kết luận" not in html and foreign.title not in html
+    client.force_login(w.agency)
+    assert client.get("/can-bo/thong-bao/").status_code == 403
+
+
+def test_a_published_giao_ban_announcement_leaves_the_offer_and_shows_no_deadline(client, w):
+    from doithoai.plans import actions
+
+    giao_ban = _giao_ban(w)
+    actions.announce(giao_ban, by=w.publisher)
+    client.force_login(w.publisher)
+    html = client.get("/can-bo/thong-bao/").content.decode()
+    optional, published = html.split("Buổi khác có thể thông báo")[1].split("Thông báo đã đăng")
+    assert giao_ban.title not in optional and giao_ban.title in published
+    assert "Không bắt buộc hạn" in published
+    page = client.get(url(giao_ban)).content.decode()
+    assert "Đã thông báo lúc" in page and f'href="{url(giao_ban, "thong-bao/")}"' in page
+
+
+# ---------------------------------------------------------------- what a dialogue's seat may open
+
+
+def _links(html: str) -> set[str]:
+    import re
+
+    return {href.replace("&amp;", "&") for href in re.findall(r'href="(/[^"#]*)', html)} - {"/dang-xuat/"}
+
+
+@pytest.fixture
+def seat_only(w):
+    """thuky and tiepnhan as in the demo: a seat at the dialogue, no role in the unit."""
+    secretary = factories.UserFactory(username="thuky-buoi")
+    receiver = factories.UserFactory(username="tiepnhan-buoi")
+    DialogueMember.objects.create(dialogue=w.dialogue, user=secretary, role="secretary")
+    DialogueMember.objects.create(dialogue=w.dialogue, user=receiver, role="receiver")
+    return secretary, receiver
+
+
+def test_a_seat_without_a_unit_role_sees_the_plan_as_plain_text(client, w, seat_only):
+    for user in seat_only:
+        client.force_login(user)
+        html = client.get(url(w.dialogue)).content.decode()
+        assert f"Kế hoạch {w.plan.year}" in html
+        assert f"/can-bo/ke-hoach/{w.plan.pk}/" not in html
+        assert client.get(f"/can-bo/ke-hoach/{w.plan.pk}/").status_code == 404  # what the link used to lead to
+    client.force_login(w.coordinator)
+    assert f'href="/can-bo/ke-hoach/{w.plan.pk}/"' in client.get(url(w.dialogue)).content.decode()
+
+
+@pytest.mark.parametrize("status", [Dialogue.Status.SCHEDULED, Dialogue.Status.CONCLUDED])
+def test_every_link_on_a_seats_dialogue_pages_opens(client, w, seat_only, status):
+    """A small crawl: the dialogue page, the speaker queue and the slips of a secretary and a receiver who hold
+    no role in the unit; every staff link on them answers 200 (or sends to a page that does)."""
+    Dialogue.objects.filter(pk=w.dialogue.pk).update(status=status)
+    for user in seat_only:
+        client.force_login(user)
+        pages = [url(w.dialogue), url(w.dialogue, "phat-bieu/"), url(w.dialogue, "phieu/")]
+        seen = set()
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200, page
+            for link in sorted(_links(response.content.decode()) - seen):
+                seen.add(link)
+                assert client.get(link, follow=True).status_code == 200, (user.username, page, link)
+        assert url(w.dialogue, "phat-bieu/") in seen and f"/doi-thoai/{w.dialogue.pk}/" in seen

@@ -202,8 +202,9 @@ def test_add_a_dialogue_with_a_tentative_month(client, setup):
     assert_csp_clean(page)
     data = {"kind": "business", "title": "Đối thoại với doanh nghiệp năm 2026", "tentative_month": "2026-10",
             "place": "", "audience": "", "content": "", "chair_post": ""}  # fmt: skip
-    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
     dialogue = Dialogue.objects.get(plan=plan)
+    assert response.status_code == 302 and response.url == f"/can-bo/buoi/{dialogue.pk}/"  # to the new dialogue
     assert dialogue.kind == "business" and dialogue.tentative_month == dt.date(2026, 10, 1)
     assert dialogue.agenda.count() == 5
     for bad, message in (
@@ -215,6 +216,71 @@ def test_add_a_dialogue_with_a_tentative_month(client, setup):
         response = client.post(url, {**data, **bad})
         assert response.status_code == 422 and message in response.content.decode(), bad
     assert Dialogue.objects.filter(plan=plan).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("now", "plan_year", "expected"),
+    [
+        ("2026-05-20 10:00 +0700", 2026, "2026-06"),  # the coming month
+        ("2026-05-31 23:30 +0700", 2026, "2026-06"),  # 16:30 UTC: still May in Hà Nội
+        ("2026-04-30 18:00 +0000", 2026, "2026-06"),  # 01:00 on 1 May in Hà Nội (30 April in UTC)
+        ("2026-12-08 09:00 +0700", 2026, "2026-12"),  # January is next year's plan: the plan's last month
+        ("2026-11-27 09:00 +0700", 2027, "2027-01"),  # next year's plan: its first month
+    ],
+)
+def test_the_add_form_defaults_to_the_coming_month_within_the_plans_year(client, setup, now, plan_year, expected):
+    import time_machine
+
+    plan = _issue(setup, year=plan_year)
+    with time_machine.travel(now, tick=False):
+        client.force_login(setup["coordinator"])  # signed in at that time: a session lasts 12 hours at most
+        html = client.get(reverse("plans:plan_add_dialogue", args=[plan.pk])).content.decode()
+    assert f'name="tentative_month" value="{expected}"' in html
+
+
+def test_a_title_the_plan_already_has_is_warned_about_and_added_only_once_confirmed(client, setup):
+    plan = _issue(setup)
+    first = actions.create_dialogue(plan.unit, kind="ad_hoc", title="Đối thoại với hộ dân thôn Đông", plan=plan,
+                                    tentative_month=dt.date(2026, 12, 1), by=setup["coordinator"])  # fmt: skip
+    client.force_login(setup["coordinator"])
+    url = reverse("plans:plan_add_dialogue", args=[plan.pk])
+    data = {"kind": "ad_hoc", "title": "  đối thoại với hộ dân  THÔN Đông ", "tentative_month": "2026-12",
+            "place": "", "audience": "", "content": "", "chair_post": ""}  # fmt: skip
+    response = client.post(url, data)  # the same title, other case and spacing: a warning, nothing added
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Kế hoạch này đã có buổi “Đối thoại với hộ dân thôn Đông” (dự kiến tháng 12/2026)" in html
+    assert f'href="/can-bo/buoi/{first.pk}/"' in html and 'name="same_title_confirmed"' in html
+    assert Dialogue.objects.filter(plan=plan).count() == 1
+    response = client.post(url, {**data, "same_title_confirmed": "on"})  # the officer confirms: another dialogue
+    second = Dialogue.objects.filter(plan=plan).exclude(pk=first.pk).get()
+    assert response.status_code == 302 and response.url == f"/can-bo/buoi/{second.pk}/"
+    fresh = client.get(url).content.decode()
+    assert 'name="same_title_confirmed"' not in fresh  # the box appears only with the warning
+
+
+def test_the_same_title_under_another_plan_or_commune_is_no_duplicate(client, setup):
+    plan = _issue(setup)
+    other_plan = PlanFactory(unit=setup["commune"].unit, year=2026)
+    actions.create_dialogue(plan.unit, kind="conference", title="Hội nghị đối thoại", plan=other_plan,
+                            tentative_month=dt.date(2026, 6, 1), by=setup["coordinator"])  # fmt: skip
+    created = actions.create_dialogue(plan.unit, kind="conference", title="Hội nghị đối thoại", plan=plan,
+                                      tentative_month=dt.date(2026, 6, 1), by=setup["coordinator"])  # fmt: skip
+    assert created.plan == plan
+
+
+def test_create_dialogue_refuses_a_duplicate_title_for_every_caller(setup):
+    from django.core.exceptions import ValidationError
+
+    plan = _issue(setup)
+    args = dict(kind="regular", title="Giao ban quý IV năm 2026", plan=plan, tentative_month=dt.date(2026, 12, 1),
+                by=setup["coordinator"])  # fmt: skip
+    actions.create_dialogue(plan.unit, **args)
+    with pytest.raises(ValidationError) as excinfo:
+        actions.create_dialogue(plan.unit, **args)
+    (error,) = excinfo.value.error_dict["title"]
+    assert error.code == "duplicate_title"
+    assert actions.create_dialogue(plan.unit, **args, same_title_confirmed=True).title == "Giao ban quý IV năm 2026"
 
 
 # ---------------------------------------------------------------- tasks of section III

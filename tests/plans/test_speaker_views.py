@@ -334,7 +334,68 @@ def test_staff_entry_refused_after_the_dialogue_is_concluded(client, w):
     client.force_login(w.coordinator)
     response = entry(client, w.dialogue)
     assert response.status_code == 422
-    assert "Buổi này không còn nhận đăng ký phát biểu." in response.content.decode()
+    assert actions.QUEUE_CLOSED in response.content.decode()
+    htmx = client.post(
+        reverse("plans:speaker_register", args=[w.dialogue.pk]), {"name": "Phạm Thị Dung", "summary": "Ý kiến."}, **HX
+    )
+    assert htmx.status_code == 422 and htmx["HX-Retarget"] == "#hang-doi"
+    assert actions.QUEUE_CLOSED in htmx.content.decode()
+    assert not SpeakerRequest.objects.filter(dialogue=w.dialogue).exists()
+
+
+def conclude(d):
+    Dialogue.objects.filter(pk=d.pk).update(status=Dialogue.Status.CONCLUDED, starts_at="2026-11-20T08:00:00+07:00")
+
+
+@pytest.mark.parametrize("who", ["coordinator", "secretary"])
+def test_a_concluded_dialogues_queue_is_shown_read_only(client, w, queue, who):
+    """No entry form, no order buttons, no accept/withdraw/spoke: the queue is the conference's record."""
+    actions.accept_speaker(queue[1], by=w.coordinator)
+    conclude(w.dialogue)
+    client.force_login(getattr(w, who))
+    response = client.get(queue_url(w.dialogue))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nguyễn Văn An" in html and "Trần Thị Bình" in html
+    assert "danh sách phát biểu đã chốt" in html
+    for offered in ("speaker_register", "speaker_move", "speaker_accept", "speaker_withdraw", "speaker_spoke"):
+        args = [w.dialogue.pk] if offered == "speaker_register" else [w.dialogue.pk, queue[1].pk]
+        assert reverse(f"plans:{offered}", args=args) not in html, offered
+    assert "Ghi đăng ký" not in html and "Đến vị trí" not in html
+
+
+@pytest.mark.parametrize("hx", [False, True])
+def test_a_post_to_a_concluded_queue_is_refused_and_changes_nothing(client, w, queue, hx):
+    conclude(w.dialogue)
+    client.force_login(w.secretary)
+    extra = HX if hx else {}
+    for name, data in (("speaker_move", {"to": 1}), ("speaker_accept", {}), ("speaker_withdraw", {})):
+        response = client.post(reverse(f"plans:{name}", args=[w.dialogue.pk, queue[2].pk]), data, **extra)
+        assert response.status_code == 422, name
+        assert actions.QUEUE_CLOSED in response.content.decode()
+    assert order(w.dialogue) == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cúc"]
+    assert SpeakerRequest.objects.get(pk=queue[2].pk).status == S.REQUESTED
+
+
+def test_a_held_dialogues_queue_still_offers_entry_and_order(client, w, queue):
+    Dialogue.objects.filter(pk=w.dialogue.pk).update(status=Dialogue.Status.HELD, starts_at="2026-11-27T08:00:00+07:00")
+    client.force_login(w.receiver)
+    html = client.get(queue_url(w.dialogue)).content.decode()
+    assert reverse("plans:speaker_register", args=[w.dialogue.pk]) in html
+    assert reverse("plans:speaker_move", args=[w.dialogue.pk, queue[0].pk]) in html
+    assert "đã chốt" not in html
+
+
+def test_the_slips_page_of_a_concluded_dialogue_offers_no_printing(client, w):
+    actions.print_slips(w.dialogue, kind="speaker", count=2, by=w.coordinator)
+    conclude(w.dialogue)
+    client.force_login(w.coordinator)
+    html = client.get(reverse("plans:slips", args=[w.dialogue.pk])).content.decode()
+    assert "Tạo mã và mở bản in" not in html and "Buổi đã kết luận: không in phiếu nữa." in html
+    assert "Mở bản in" in html  # the batches printed before still open
+    response = client.post(reverse("plans:slips", args=[w.dialogue.pk]), {"kind": "speaker", "count": 3})
+    assert response.status_code == 422 and "Buổi đã kết luận: không in phiếu nữa." in response.content.decode()
+    assert PrintedSlip.objects.filter(dialogue=w.dialogue).count() == 2
 
 
 # ---------------------------------------------------------------- printed slips
@@ -523,7 +584,7 @@ def test_query_budget_of_the_move(client, w, n, django_assert_max_num_queries):
     _fill_queue(w.dialogue, w.coordinator, n)
     last = SpeakerRequest.objects.order_by("-position").first()
     client.force_login(w.coordinator)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):  # the dialogue is locked before the request (no crossed locks)
         assert (
             client.post(reverse("plans:speaker_move", args=[w.dialogue.pk, last.pk]), {"to": 1}, **HX).status_code
             == 200
