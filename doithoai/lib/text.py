@@ -76,6 +76,15 @@ def fold(value: str | None) -> str:
     return " ".join(re.findall(r"\w+", value))
 
 
+def lower_first(text: str | None) -> str:
+    """A title inside a sentence: "Hội nghị đối thoại quý IV với MTTQ" → "hội nghị đối thoại quý IV với MTTQ". Only the
+    first letter, and only when it starts an ordinary word: "UBND xã …", "MTTQ …" stay as written (never `.lower()`)."""
+    text = str(text or "")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def initials(full_name: str | None) -> str:
     """Masked name for public pages: "Trần Thị Mẫu" → "T.T.M."."""
     parts = [p for p in nfc_line(full_name).split(" ") if p]

@@ -185,7 +185,8 @@ def _public_answer(answer) -> dict:
     }
 
 
-# What happens now to a reopened case, by its status (who has it is filled in from its current assignment).
+# What happens now to a reopened case, by each status that is not SETTLED (who has it is filled in from its current
+# assignment); tests/portal/test_reopened_status.py checks every such status has its sentence.
 REOPENED_NOW = {
     Petition.Status.RECEIVED: "Văn phòng Đảng ủy xã %(unit)s xem xét lý do chưa hài lòng để giao cơ quan có trách "
     "nhiệm giải quyết lại.",
@@ -202,9 +203,10 @@ REOPENED_NOW = {
 def _reopening(shown: Petition, rated, unit) -> dict | None:
     """The case reopened by "chưa hài lòng" and not settled again yet: when, what happens now, by whom, and the
     deadline (the unit's answer deadline in working days, set again when it was reopened). None once it is closed."""
-    now = REOPENED_NOW.get(shown.status)
-    if rated.satisfaction != rated.Satisfaction.UNSATISFIED or now is None:
+    # The same rule as the inbox's "Mở lại" view (reopened_q): rated "chưa hài lòng", not settled again.
+    if rated.satisfaction != rated.Satisfaction.UNSATISFIED or shown.status in SETTLED:
         return None
+    now = REOPENED_NOW[shown.status]
     lead = ""
     if shown.status in (Petition.Status.ASSIGNED, Petition.Status.FORWARDED):
         current = shown.assignments.filter(is_current=True).select_related("lead").first()

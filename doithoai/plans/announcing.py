@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doithoai.lib import clock
-from doithoai.lib.text import fold, nfc
+from doithoai.lib.text import fold, lower_first, nfc
 from doithoai.plans.models import Dialogue
 
 # DESIGN §4: conferences and business dialogues are announced at least 7 calendar days before they start.
@@ -242,13 +242,6 @@ def _local_start(dialogue: Dialogue) -> dt.datetime | None:
     return timezone.localtime(dialogue.starts_at) if dialogue.starts_at else None
 
 
-def _lower_first(text: str) -> str:
-    """ "Hội nghị tiếp xúc …" → "hội nghị tiếp xúc …" inside a sentence; "UBND …" stays as it is."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def _level(dialogue: Dialogue) -> str:
     """ "xã" (or "phường") from the unit's name, for "Đảng ủy xã", "Văn phòng Đảng ủy xã"."""
     first = dialogue.unit.name.split(" ", 1)[0].lower() if dialogue.unit_id else ""
@@ -259,7 +252,7 @@ def _organiser(dialogue: Dialogue) -> str:
     """ "Đảng ủy xã Tân Yên", from the unit's name ("Xã Tân Yên")."""
     if not dialogue.unit_id:
         return "Đảng ủy xã"
-    return "Đảng ủy " + _lower_first(nfc(dialogue.unit.name))
+    return "Đảng ủy " + lower_first(nfc(dialogue.unit.name))
 
 
 def _place(dialogue: Dialogue) -> str:
@@ -342,7 +335,7 @@ def _radio_time(dialogue: Dialogue) -> str:
 
 def portal_text(dialogue: Dialogue, base_url: str = "") -> str:
     """The announcement for the commune portal, as plain text with line breaks."""
-    level, organiser, title = _level(dialogue), _organiser(dialogue), _lower_first(nfc(dialogue.title))
+    level, organiser, title = _level(dialogue), _organiser(dialogue), lower_first(nfc(dialogue.title))
     reference = _plan_reference(dialogue)
     opening = f"{reference}, {organiser} tổ chức {title}" if reference else f"{organiser} tổ chức {title}"
     lines = ["THÔNG BÁO", f"Về việc tổ chức {title}", "", f"{opening}, cụ thể như sau:", ""]
@@ -399,7 +392,7 @@ def _portal_participation(dialogue: Dialogue, base_url: str, level: str) -> list
 
 def radio_script(dialogue: Dialogue) -> str:
     """The announcement read by the commune radio: plain spoken Vietnamese, no abbreviations, no addresses."""
-    level, organiser, title = _level(dialogue), _organiser(dialogue), spoken(_lower_first(nfc(dialogue.title)))
+    level, organiser, title = _level(dialogue), _organiser(dialogue), spoken(lower_first(nfc(dialogue.title)))
     time, place = _radio_time(dialogue), spoken(_place(dialogue))
     office = f"Văn phòng Đảng ủy {level}"
     sentences = [
@@ -416,7 +409,7 @@ def radio_script(dialogue: Dialogue) -> str:
     if agenda := _agenda(dialogue):
         sentences.append("Chương trình gồm các phần sau.")
         for position, (step, _presenter) in enumerate(agenda, start=1):
-            sentences.append(f"{ordinal_words(position).capitalize()}: {_lower_first(spoken(step))}.")
+            sentences.append(f"{ordinal_words(position).capitalize()}: {lower_first(spoken(step))}.")
     phone = _party_office_phone(dialogue)
     by_phone = f", số điện thoại {spoken_digits(phone)}" if phone else ""
     sentences += [

@@ -168,3 +168,11 @@ def test_the_status_page_shows_its_qr_code_large_enough_to_scan_and_print(client
     assert MODULE_PX * modules >= 180
     # Once only: the receipt box has the QR code already.
     assert client.get(f"/tra-cuu/{petition.code}/?moi=1").content.decode().count("qr.svg") == 1
+
+
+def test_every_status_a_reopened_case_can_be_in_has_its_sentence():
+    """The status page's "what happens now" and the inbox's "Mở lại" view share one rule (not SETTLED): every status
+    outside it is explained, so a reopened case never shows a bare page."""
+    from doithoai.petitions import queries
+
+    assert set(queries.REOPENED_NOW) == set(Petition.Status.values) - set(queries.SETTLED)

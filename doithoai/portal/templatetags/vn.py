@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
+from doithoai.lib import text
 from doithoai.lib.dates import vietnamese_date
 
 register = template.Library()
@@ -112,11 +113,4 @@ def vn_filesize(size: int | None) -> str:
     return f"{megabytes}\xa0MB"
 
 
-@register.filter
-def lower_first(text: str) -> str:
-    """A title inside a sentence: "Hội nghị đối thoại quý IV với MTTQ" → "hội nghị đối thoại quý IV với MTTQ". Only the
-    first letter, and only when it starts an ordinary word: "UBND xã …", "MTTQ …" stay as written (never `|lower`)."""
-    text = str(text or "")
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
+register.filter("lower_first", text.lower_first)  # a title inside a sentence, never `|lower`
