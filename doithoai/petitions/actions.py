@@ -371,7 +371,11 @@ def assign(
     if any(o.unit_id != petition.unit_id for o in coordinating):
         raise ActionError("Cơ quan phối hợp phải thuộc đơn vị này.")
     today = clock.today()
-    deadline = deadline or petition.deadline or deadlines.deadline_for(petition.unit, petition.kind, "commune", today)
+    if deadline is None:
+        # The deadline already computed, unless it has passed (a case reopened long ago): then a fresh one from today,
+        # by the unit's rules, as a first assignment gets.
+        kept = petition.deadline if petition.deadline and petition.deadline >= today else None
+        deadline = kept or deadlines.deadline_for(petition.unit, petition.kind, "commune", today)
     if deadline < today:
         raise ActionError("Hạn xử lý không được trước ngày hôm nay.")
     _end_current_assignment(petition)
@@ -622,15 +626,21 @@ def record_answer(
     return answer
 
 
+def _pending_answer(petition: Petition, permission: str, by, verb: str) -> tuple[Petition, Answer]:
+    """The petition, locked, and the answer awaiting the chair's decision (duyệt or trả lại)."""
+    petition = _locked(petition)
+    _require(by, permission, petition)
+    _expect(petition, (S.ANSWER_PENDING,), "Không có trả lời nào đang chờ duyệt (trạng thái “%(status)s”).")
+    answer = _current_answer(petition)
+    if answer is None:
+        raise ActionError(f"Không tìm thấy nội dung trả lời để {verb}.")
+    return petition, answer
+
+
 @transaction.atomic
 def approve_answer(petition: Petition, *, by, public_text: str | None = None) -> Answer:
     """Duyệt: the chair approves the answer; the submitter is told it has been answered."""
-    petition = _locked(petition)
-    _require(by, "petition.approve", petition)
-    _expect(petition, (S.ANSWER_PENDING,), "Không có trả lời nào chờ duyệt (trạng thái “%(status)s”).")
-    answer = _current_answer(petition)
-    if answer is None:
-        raise ActionError("Không tìm thấy nội dung trả lời để duyệt.")
+    petition, answer = _pending_answer(petition, "petition.approve", by, "duyệt")
     answer.approved_by, answer.approved_at = by, clock.now()
     answer.public_text = nfc(public_text) if public_text is not None else (answer.public_text or answer.text)
     answer.save()
@@ -646,12 +656,7 @@ def return_answer(petition: Petition, reason: str, *, by) -> Answer:
     """Trả lại trả lời: the chair does not approve the answer and sends it back, with the reason, to whoever
     answers again: the lead agency (or, for an answer of a higher authority or given in the hall, the Party
     Office). The answer stays in the timeline as an earlier one."""
-    petition = _locked(petition)
-    _require(by, "petition.return_answer", petition)
-    _expect(petition, (S.ANSWER_PENDING,), "Không có trả lời nào chờ duyệt để trả lại (trạng thái “%(status)s”).")
-    answer = _current_answer(petition)
-    if answer is None:
-        raise ActionError("Không tìm thấy nội dung trả lời để trả lại.")
+    petition, answer = _pending_answer(petition, "petition.return_answer", by, "trả lại")
     reason = nfc(reason)
     if not reason:
         raise ActionError("Xin ghi lý do trả lại để cơ quan trả lời lại.")

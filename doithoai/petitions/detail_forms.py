@@ -7,6 +7,7 @@ Choices come from lists the view reads once, so the page costs the same number o
 from django import forms
 from django.core.exceptions import ValidationError
 
+from doithoai.lib import clock
 from doithoai.lib.text import nfc, nfc_line
 from doithoai.petitions.actions import MAX_CONTENT
 from doithoai.petitions.models import Petition
@@ -16,6 +17,7 @@ REQUIRED = "Xin điền mục này."
 NOT_LISTED = "Lựa chọn này không có trong danh sách; xin chọn lại."
 BAD_DATE = "Ngày không hợp lệ; xin nhập theo dạng ngày/tháng/năm, ví dụ 27/11/2026."
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+DEADLINE_HELP = "Để trống: giữ hạn đã tính; nếu hạn đó đã qua, tính lại từ hôm nay theo thời hạn của đơn vị."
 
 
 def _messages(limit: int | None = None) -> dict[str, str]:
@@ -116,11 +118,14 @@ class AssignForm(NfcForm):
         label="Cơ quan phối hợp", required=False, error_messages=_messages(), widget=forms.CheckboxSelectMultiple,
         help_text="Không bắt buộc; đánh dấu các cơ quan, tổ chức cùng giải quyết (cơ quan chủ trì không cần đánh dấu).",
     )  # fmt: skip
-    deadline = _date("Hạn xử lý")
+    deadline = _date("Hạn xử lý", required=False, help_text=DEADLINE_HELP)
     instructions = _text("Ý kiến chỉ đạo", 4000, required=False, rows=3)
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
+        if (start := self.initial.get("deadline")) and start < clock.today():
+            # A case reopened long ago: its passed deadline is not offered; left blank, actions.assign computes one.
+            self.initial = {**self.initial, "deadline": None}
         self.orgs = {str(o.pk): o for o in orgs}
         self.fields["lead"].choices = _org_choices(orgs, "— Chọn cơ quan chủ trì —")
         self.fields["coordinating"].choices = _org_choices(orgs)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from doithoai.accounts.models import Organization
 from doithoai.lib.text import nfc_line
 from doithoai.petitions.actions import ASSIGNABLE_KINDS
+from doithoai.petitions.detail_forms import DEADLINE_HELP
 from doithoai.petitions.models import Petition, Topic
 
 MAX_QUERY = 200  # characters of free text kept; the rest of a longer text is ignored
@@ -25,6 +26,7 @@ SORTS = (
 INVALID_CHOICE = "Giá trị không hợp lệ, đã bỏ qua bộ lọc này."
 INVALID_DATE = "Ngày không hợp lệ (dạng ngày/tháng/năm), đã bỏ qua."
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+NOT_OFFERED = "Có cơ quan không có trong danh sách; xin chọn lại."
 UNCLASSIFIED = 0  # the "Lĩnh vực" choice of the petitions without a topic (no topic has the id 0)
 
 
@@ -146,12 +148,15 @@ class BulkAssignForm(_UnitForm):
     lead = forms.ModelChoiceField(
         label="Cơ quan chủ trì", queryset=Organization.objects.none(), empty_label="— Chọn cơ quan —"
     )
+    # Check boxes, not a Ctrl-click list: on a phone each organisation is one tap (drawn by includes/check_field.html).
     coordinating = forms.ModelMultipleChoiceField(
         label="Cơ quan phối hợp", queryset=Organization.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": NOT_OFFERED, "invalid_pk_value": NOT_OFFERED},
+        help_text="Không bắt buộc; đánh dấu các cơ quan, tổ chức cùng giải quyết (cơ quan chủ trì không cần đánh dấu).",
     )  # fmt: skip
     deadline = forms.DateField(
-        label="Hạn xử lý", required=False, input_formats=DATE_FORMATS, help_text="Để trống: theo hạn đã tính.",
+        label="Hạn xử lý", required=False, input_formats=DATE_FORMATS, help_text=DEADLINE_HELP,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), error_messages={"invalid": INVALID_DATE},
     )  # fmt: skip
 
