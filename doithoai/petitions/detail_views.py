@@ -240,6 +240,11 @@ class _Page:
         self.answer = next((a for a in answers if a.is_current), None)
         self.earlier_answers = [a for a in answers if not a.is_current]
         self.children = list(petition.merged_children.all())
+        # The merged opinions this user may open are links, the others only their code (one query, when merged).
+        related = [c.pk for c in self.children] + ([petition.merged_into_id] if petition.merged_into_id else [])
+        self.openable = set(
+            permissions.petitions_visible_to(self.user).filter(pk__in=related).values_list("pk", flat=True)
+        ) if related else set()  # fmt: skip
         self.available = [
             name
             for name, panel in PANELS.items()

@@ -75,6 +75,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     roles = permissions.roles_of(user)
     if not roles and not user.dialogue_roles.exists():
+        if user.is_staff:  # the administrator's work is the admin
+            return redirect("admin:index")
         return render(request, "portal/no_role.html", status=403)
     visible = petition_queries.inbox_scope(user)  # what the inbox lists: each figure links to exactly its part
     unit_ids = permissions.units_with_role(user, *permissions.ANY_COMMUNE_ROLE)

@@ -141,6 +141,19 @@ def test_merged_parent_lists_its_children_and_the_child_names_the_parent(client,
     assert parent.code in page(client, w.coordinator, children[0])
 
 
+def test_an_agency_sees_the_codes_merged_into_its_opinion_but_links_only_what_it_may_open(client, w):
+    parent = w.assigned().petition  # Phòng Kinh tế has the parent
+    children = [w.classified() for _ in range(2)]
+    for child in children:
+        actions.merge(child, parent, by=w.coordinator)
+    html = page(client, w.economy, parent)
+    assert all(f'<span class="code">{c.code}</span>' in html for c in children)
+    assert all(url(c) not in html for c in children)  # a link would be a 404 for the agency
+    assert all(client.get(url(c)).status_code == 404 for c in children)
+    html = page(client, w.coordinator, parent)
+    assert all(f'href="{url(c)}"' in html for c in children)
+
+
 def test_earlier_answer_is_kept_with_the_unsatisfied_reason(client, w):
     petition = w.closed()
     actions.record_feedback(petition, satisfied=False, reason="Đường vẫn chưa được sửa.")
