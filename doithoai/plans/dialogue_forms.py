@@ -231,7 +231,7 @@ class AttendanceForm(forms.Form):
     """Điểm danh: the invitations whose invitee was present."""
 
     present = forms.MultipleChoiceField(
-        label="Có mặt", required=False, widget=forms.CheckboxSelectMultiple,
+        label="Đại biểu có mặt", required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Lựa chọn không hợp lệ (không phải giấy mời của buổi này).",
                         "invalid_list": "Lựa chọn không hợp lệ."},
     )  # fmt: skip
