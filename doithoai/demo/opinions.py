@@ -26,6 +26,7 @@ from .dialogues import PlanSet
 DATA = Path(__file__).parent / "data" / "petitions.jsonl"
 S = Petition.Status
 CONFIDENTIAL = ("khieu_nai", "to_cao")
+APPROVED_NOTE = "Thường trực Đảng ủy duyệt nội dung trả lời"  # as actions.approve_answer
 DECLINE_REASON = (
     "Nội dung đã được cơ quan có thẩm quyền giải quyết bằng văn bản trước đây; Văn phòng Đảng ủy đã hướng dẫn "
     "công dân liên hệ Trung tâm Phục vụ hành chính công để được cung cấp bản sao kết quả."
@@ -211,6 +212,9 @@ def _advance(ctx: Context, petition: Petition, record: dict) -> None:
     age = (ctx.today - received.date()).days
     coordinator = ctx.commune.users["vanphong"]
 
+    if _answered_in_hall(petition, record):
+        _answer_at_dialogue(ctx, petition, record, rng)
+        return
     if age < 2:
         petition.save()
         return
@@ -226,10 +230,6 @@ def _advance(ctx: Context, petition: Petition, record: dict) -> None:
         )  # fmt: skip
         petition.save()
         return
-    dialogue = petition.dialogue
-    if record.get("answered_at_dialogue") and dialogue is not None and dialogue.kind != "reception":
-        _answer_at_dialogue(ctx, petition, record, rng)
-        return
     if rng.random() < 0.03:
         petition.decline_reason = DECLINE_REASON
         _step(petition, "decline", S.DECLINED, received + dt.timedelta(days=4), coordinator, public=True,
@@ -239,20 +239,45 @@ def _advance(ctx: Context, petition: Petition, record: dict) -> None:
     _assign(ctx, petition, record, rng, age)
 
 
-def _answer_at_dialogue(ctx: Context, petition: Petition, record: dict, rng: random.Random) -> None:
+def _answered_in_hall(petition: Petition, record: dict) -> bool:
     dialogue = petition.dialogue
-    at = petition.received_at + dt.timedelta(minutes=30)
-    chair = ctx.commune.users["bithu"]
-    answer = Answer.objects.create(
-        petition=petition, text=nfc(record["answer"]), public_text=nfc(record["answer"]),
-        source=Answer.Source.CHAIR, at_dialogue=True, answered_by=ctx.commune.users["thuky"], answered_at=at,
-        approved_by=chair, approved_at=at,
+    return (
+        bool(record.get("answered_at_dialogue")) and dialogue is not None and dialogue.kind != "reception"
+        and petition.kind not in CONFIDENTIAL
     )  # fmt: skip
-    _step(petition, "answer_at_dialogue", S.ANSWERED_AT_DIALOGUE, at, ctx.commune.users["thuky"], public=True,
-          note="Chủ trì hội nghị trả lời trực tiếp")  # fmt: skip
+
+
+def _answer_at_dialogue(ctx: Context, petition: Petition, record: dict, rng: random.Random) -> None:
+    """An opinion raised at a dialogue and answered there, as actions.answer_at_dialogue → approve_answer →
+    publish have it: classified in the hall, the answer recorded by the secretary while the dialogue is on
+    (awaiting approval, not public), approved by the chair on the next working day, published with the
+    dialogue's results (most of them). Nothing of it while the dialogue is today or later (the demo holds it then).
+    The entries are those the actions write (tests/demo/test_demo.py compares them)."""
+    dialogue = petition.dialogue
+    held_on = timezone.localdate(dialogue.starts_at)
+    if held_on >= ctx.today:
+        petition.save()
+        return
+    received, users = petition.received_at, ctx.commune.users
+    _classify(ctx, petition, record, received + dt.timedelta(minutes=10))
+    at = received + dt.timedelta(minutes=30)
+    answer = Answer.objects.create(
+        petition=petition, text=nfc(record["answer"]), source=Answer.Source.CHAIR, at_dialogue=True,
+        answered_by=users["thuky"], answered_at=at,
+    )  # fmt: skip
+    _step(petition, "answer_at_dialogue", S.ANSWER_PENDING, at, users["thuky"],
+          note="Chủ trì hội nghị trả lời tại hội nghị")  # fmt: skip
+    approved_at = local_datetime(deadlines.add_working_days(held_on, 1), 14)
+    if approved_at.date() >= ctx.today:  # the chair has it in Chờ duyệt
+        petition.save()
+        return
+    answer.approved_by, answer.approved_at, answer.public_text = users["bithu"], approved_at, answer.text
+    answer.save()
+    _step(petition, "approve", S.ANSWERED_AT_DIALOGUE, approved_at, users["bithu"], public=True,
+          note=APPROVED_NOTE)  # fmt: skip
     published = dialogue.results_published_at
     if published and timezone.localdate(published) <= ctx.today and rng.random() < 0.7:
-        _publish(ctx, petition, answer, dialogue.results_published_at)
+        _publish(ctx, petition, answer, max(published, approved_at + dt.timedelta(hours=1)))
     petition.save()
 
 
@@ -317,7 +342,7 @@ def _assign(ctx: Context, petition: Petition, record: dict, rng: random.Random, 
     answer.public_text = answer.text
     answer.save()
     _step(petition, "approve", S.ANSWERED, approved_at, ctx.commune.users["bithu"], public=True,
-          note="Thường trực Đảng ủy duyệt nội dung trả lời")  # fmt: skip
+          note=APPROVED_NOTE)  # fmt: skip
     recently_approved = (ctx.today - approved_at.date()).days < 14
     if (recently_approved and roll < 0.7) or roll < 0.12 or approved_at.date() + dt.timedelta(days=3) > ctx.today:
         petition.save()
@@ -348,7 +373,7 @@ def _publish(ctx: Context, petition: Petition, answer: Answer, at: dt.datetime) 
     petition.is_public = True
     petition.refresh_public_search_key(answer.public_text)
     _step(petition, "publish", S.CLOSED, at, ctx.commune.users["vanphong"], public=True,
-          note="Công khai nội dung trả lời")  # fmt: skip
+          note="Công khai kết quả trả lời")  # fmt: skip
 
 
 def _satisfaction(ctx: Context, petition: Petition, answer: Answer, rng: random.Random) -> None:

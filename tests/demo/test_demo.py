@@ -237,3 +237,64 @@ def test_the_coming_giao_ban_page_shows_invitations_as_sent(client, db):
     assert f"12 giấy mời: {accepted} tham dự, 0 vắng, {12 - accepted} chưa trả lời." in html
     assert "04/12/2026" in html and "Gửi giấy mời" in html  # the time sent, and the history's entry
     assert f'href="/can-bo/buoi/{q4.pk}/thong-bao/"' in html  # the giao ban's (optional) announcement
+
+
+def _entries(petition, after: str) -> list[tuple]:
+    """The petition's timeline from its first `after` entry on, as the actions write it (no dates, no actors)."""
+    steps = list(petition.history.order_by("at", "pk").values_list("action", "from_status", "to_status", "is_public",
+                                                                   "note"))  # fmt: skip
+    return steps[[s[0] for s in steps].index(after):]
+
+
+def test_answers_given_in_the_hall_were_approved_by_the_chair_before_they_were_public(demo):
+    """Since issue 10 an answer given at a dialogue waits for the chair's approval, then is published: each demo
+    opinion answered in the hall has, in order, its classification, the answer recorded while the dialogue was on,
+    the chair's approval and (if public) the publication; nothing of it before the dialogue started or after now."""
+    now = timezone.now()
+    answers = Answer.objects.filter(at_dialogue=True).select_related("petition__dialogue", "approved_by")
+    assert answers.count() == 43
+    published = 0
+    for answer in answers:
+        petition, dialogue = answer.petition, answer.petition.dialogue
+        history = list(petition.history.order_by("at", "pk"))
+        assert [h.pk for h in history] == sorted(h.pk for h in history), petition  # written in the order lived
+        actions = [h.action for h in history]
+        expected = ["receive", "classify", "answer_at_dialogue", "approve"] + (["publish"] if answer.published_at else [])
+        assert actions == expected, petition
+        by_action = {h.action: h for h in history}
+        hall, approval = by_action["answer_at_dialogue"], by_action["approve"]
+        assert dialogue.starts_at <= by_action["classify"].at < hall.at == answer.answered_at <= dialogue.ends_at
+        assert not hall.is_public and hall.to_status == "answer_pending" and hall.actor.username == "thuky"
+        assert hall.at < approval.at == answer.approved_at < now and answer.approved_by.username == "bithu"
+        assert approval.to_status == "answered_at_dialogue" and approval.is_public
+        assert answer.public_text == answer.text
+        if answer.published_at:
+            published += 1
+            assert approval.at < by_action["publish"].at == answer.published_at <= now
+            assert petition.is_public and petition.status == "closed"
+        else:
+            assert not petition.is_public and petition.status == "answered_at_dialogue"
+        public_before = [h for h in history if h.is_public and h.action != "receive" and h.at < dialogue.starts_at]
+        assert not public_before, petition
+    assert 0 < published < answers.count()
+
+
+def test_the_demos_hall_answers_are_the_entries_the_actions_write(demo):
+    """The demo writes its past directly; what it writes for an answer given in the hall is what
+    actions.answer_at_dialogue, approve_answer and publish write for one recorded today."""
+    from doithoai.petitions import actions
+    from doithoai.petitions.models import Topic
+
+    shown = Answer.objects.filter(at_dialogue=True, published_at__isnull=False).select_related("petition").first()
+    dialogue = shown.petition.dialogue
+    users = {u.username: u for u in User.objects.filter(username__in=["tiepnhan", "vanphong", "thuky", "bithu"])}
+    petition = actions.submit_petition(
+        dialogue.unit, content="Đề nghị lắp đèn đường ngõ 5 thôn Trung.", channel="spoken_at_dialogue",
+        dialogue=dialogue, name="Lê Văn An", by=users["tiepnhan"],
+    )  # fmt: skip
+    actions.classify(petition, topic=Topic.objects.get(code="dien_nuoc_ha_tang", unit=None), kind="kien_nghi",
+                     jurisdiction="commune", by=users["vanphong"], public_summary="Lắp đèn đường ngõ 5 thôn Trung.")
+    actions.answer_at_dialogue(petition, "Xã sẽ lắp đèn trong tháng 12.", by=users["thuky"])
+    actions.approve_answer(petition, by=users["bithu"])
+    actions.publish(petition, by=users["vanphong"])
+    assert _entries(shown.petition, "answer_at_dialogue") == _entries(petition, "answer_at_dialogue")

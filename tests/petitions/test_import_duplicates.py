@@ -3,6 +3,7 @@ is flagged in the preview and not imported twice unless the user confirms each d
 button says what it will do."""
 
 import html
+import importlib
 import re
 import time
 from types import SimpleNamespace
@@ -306,3 +307,79 @@ def test_without_duplicates_or_errors_the_button_counts_the_rows(client, world):
 )
 def test_commit_label(fresh, errors, duplicates, confirmed, skip, label):
     assert commit_label(fresh, errors, duplicates, confirmed=confirmed, skip=skip) == label
+
+
+# ---------------------------------------------------------------- lists imported before the key existed (0012)
+
+backfill = importlib.import_module("doithoai.petitions.migrations.0012_backfill_import_keys")
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "dialogue"),
+    [
+        ("Đề nghị nạo vét kênh tưới thôn Trung.", "Thân Văn Cường", 3),
+        ("đề nghị  nạo vét kênh tưới\nthôn Trung", "", None),
+        ("Khi nào đường liên thôn được sửa?;", "NGUYỄN THỊ LAN", 12),
+        ("Cầu tràn ngập nước.\n\nGhi chú: người dân tự viết", "Lê Văn An", None),
+    ],
+)
+def test_the_migrations_copy_of_the_key_is_the_imports_key(content, name, dialogue):
+    """0012 carries its own copy of importing.row_key; if this fails, row_key has changed: keys already stored
+    need a new migration computing them again (0012 must keep computing what it did)."""
+    row = row_of(content=content, name=name, note="Gấp")
+    assert backfill.row_key(7, dialogue, name, content) == importing.row_key(row, 7, dialogue)
+
+
+def test_the_content_cell_is_the_stored_content_less_the_appended_note():
+    row = row_of(content="Đề nghị sửa cống.", note="Cống bị vỡ từ tháng 5.\n\nGhi chú: đã báo thôn")
+    stored = row.submission()["content"]
+    assert backfill.row_content(stored, note_column=True) == "Đề nghị sửa cống."
+    # Without a note column, a "Ghi chú:" paragraph is part of what the citizen wrote.
+    assert backfill.row_content(stored, note_column=False) == stored
+
+
+def test_a_list_imported_before_the_key_existed_is_flagged_once_the_keys_are_backfilled(client, world, monkeypatch):
+    from django.apps import apps
+
+    client.force_login(world.rep)
+    dialogue = DialogueFactory(unit=world.commune.unit)
+    rows = [[*GOOD[0], "Trước vụ xuân"], GOOD[1], GOOD[2]]  # the first row with a note (kept under its content)
+    assert "Đã nhập" in commit(client, upload(client, xlsx(rows), dialogue=str(dialogue.pk))).content.decode()
+    first = list(Petition.objects.order_by("pk"))
+    assert {p.dialogue for p in first} == {dialogue} and first[0].content.endswith("\n\nGhi chú: Trước vụ xuân")
+    expected = {p.pk: p.import_key for p in first}
+    # As the database stood before 0011: no key on the opinions, no hash on their import.
+    Petition.objects.update(import_key="")
+    PetitionImport.objects.update(file_hash="")
+    # An opinion typed into the organisation's form is not from a list: it gets no key.
+    typed = actions.submit_petition(
+        world.commune.unit, content=GOOD[1][1], channel="org_batch", organization=world.commune.farmers,
+        dialogue=dialogue, by=world.rep,
+    )  # fmt: skip
+    # A list imported since 0011 keeps its key, whatever is run backwards.
+    later = imported(client, xlsx([[1, "Đề nghị lắp đèn đường ngõ 5 thôn Trung.", "Lê Thị Hoa"]]))[0]
+    assert later.import_key
+    data = xlsx(rows)
+    before = upload(client, data, name="gui-lai.xlsx", dialogue=str(dialogue.pk)).content.decode()
+    assert "dòng hợp lệ trùng" not in before and "giống hệt" not in before  # the list sent again goes unnoticed
+
+    monkeypatch.setattr(backfill, "BATCH", 2)  # three opinions to key: two batches
+    backfill.backfill_import_keys(apps, None)
+    keys = dict(Petition.objects.values_list("pk", "import_key"))
+    assert {pk: keys[pk] for pk in expected} == expected  # the keys the import computes now
+    assert keys[typed.pk] == "" and keys[later.pk] == later.import_key
+    again = upload(client, data, name="gui-lai-lan-nua.xlsx", dialogue=str(dialogue.pk))
+    page = again.content.decode()
+    assert "<strong>3</strong> dòng hợp lệ trùng với ý kiến đã gửi" in page
+    for petition in first:
+        assert f'<a class="code" href="/tra-cuu/{petition.code}/">{petition.code}</a> đã nhập' in page
+    assert button(again) == "Nhập các dòng trùng đã đánh dấu “Vẫn nhập”"
+    # For another dialogue the same rows are other opinions, as for lists imported since.
+    other = upload(client, data, name="buoi-khac.xlsx", dialogue=str(DialogueFactory(unit=world.commune.unit).pk))
+    assert "dòng hợp lệ trùng" not in other.content.decode()
+
+    backfill.backfill_import_keys(apps, None)  # run again (a migration resumed): nothing changes
+    assert dict(Petition.objects.values_list("pk", "import_key")) == keys
+    backfill.clear_import_keys(apps, None)  # backwards: the keys it wrote are emptied, not the others
+    keys = dict(Petition.objects.values_list("pk", "import_key"))
+    assert all(keys[pk] == "" for pk in expected) and keys[later.pk] == later.import_key
