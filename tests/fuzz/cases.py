@@ -319,6 +319,7 @@ CASES = (
     FormCase("plans:dialogue_attendance", "secretary", _attendance),
     FormCase("plans:dialogue_held", "coordinator", _dialogue("da-to-chuc/", lambda w: w.scheduled(days_ahead=0))),
     FormCase("plans:dialogue_conclude", "chair", _dialogue("ket-luan/", World.held, conclusion="Giao Phòng Kinh tế.")),
+    FormCase("plans:dialogue_cancel", "coordinator", _dialogue("huy/", World.scheduled, reason="Trùng lịch họp khẩn.")),
     FormCase("plans:announcement_save", "publisher", _dialogue("thong-bao/luu/", World.scheduled, "thong-bao/")),
     FormCase("plans:announcement_publish", "publisher", _dialogue("thong-bao/dang/", World.scheduled, "thong-bao/")),
     # ------------------------------------------------------------ speakers, slips, reception days

@@ -233,10 +233,12 @@ def test_checking_10000_rows_against_the_imported_ones_stays_bounded(client, wor
     assert checked.status == "previewed" and checked.rows_valid == 10_000 and checked.rows_duplicate == 5_000
     lookups = [q["sql"] for q in queries.captured_queries if 'FROM "petitions_petition"' in q["sql"]]
     assert len(lookups) == 21  # one query for the keys of each 500 rows
-    with connection.cursor() as cursor:  # … through the index of the keys
-        cursor.execute("EXPLAIN QUERY PLAN " + lookups[0])
-        plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "petition_import_key" in plan, plan
+    if connection.vendor == "sqlite":  # … through the index of the keys (PostgreSQL's planner may rightly prefer a
+        # sequential scan of a 5,000-row test table: its choice depends on statistics, not on the query's shape)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + lookups[0])
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "petition_import_key" in plan, plan
     client.force_login(world.rep)
     with django_assert_max_num_queries(14):
         preview = client.get(f"/can-bo/nhap-excel/{batch.pk}/")
