@@ -1,8 +1,6 @@
 """Confidentiality that no path bypasses: the admin, an organisation whose opinion became a tố cáo, the province
 and the MTTQ's supervisory view never read an identity they may not read."""
 
-import re
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -12,6 +10,7 @@ from doithoai.petitions import actions
 from doithoai.petitions.models import HistoryEntry, Petition, Topic
 from doithoai.plans.models import SpeakerRequest
 from tests import factories
+from tests.crawl import crawl
 
 pytestmark = pytest.mark.django_db
 
@@ -134,32 +133,9 @@ def test_an_organisation_loses_the_identity_notes_and_files_when_its_opinion_bec
 # ------------------------------------------------------------------ the province and the MTTQ read no identity
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href") if tag == "a" else None
-        if href and href.startswith("/can-bo/") and "dang-xuat" not in href:
-            self.found.append(href.split("#")[0])
-
-
-def _crawl(client: Client, start: str = "/can-bo/", limit: int = 120) -> dict[str, str]:
+def _crawl(client: Client, limit: int = 120) -> dict[str, str]:
     """Every staff page reachable by links from the staff home (GET only), with its HTML."""
-    seen: dict[str, str] = {}
-    queue = [start]
-    while queue and len(seen) < limit:
-        url = queue.pop(0)
-        if url in seen or re.search(r"\.(xlsx|pdf|docx|ics|svg)$|/tep/|/van-ban/", url):
-            continue
-        response = client.get(url)
-        assert response.status_code < 500, url
-        seen[url] = response.content.decode() if response.status_code == 200 else ""
-        parser = _Links()
-        parser.feed(seen[url])
-        queue += [u for u in parser.found if u not in seen]
-    return seen
+    return {url: html for url, (_status, html, _from) in crawl(client, limit=limit).items()}
 
 
 def _identities(petitions) -> set[str]:
