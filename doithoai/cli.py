@@ -1,9 +1,9 @@
 """The `doithoai` console script: Django's manage.py, plus `serve`.
 
-    doithoai serve [--host H] [--port P] [--workers N] [--with-worker]   (the worker restarted if it dies)
-    doithoai serve --host H --port P --print-base-url   the address links and QR codes will use
-    doithoai demo                      load the demo commune (twice changes nothing)
-    doithoai <any manage.py command>   migrate, createsuperuser, check --deploy, …
+doithoai serve [--host H] [--port P] [--workers N] [--with-worker]   (the worker restarted if it dies)
+doithoai serve --host H --port P --print-base-url   the address links and QR codes will use
+doithoai demo                      load the demo commune (twice changes nothing)
+doithoai <any manage.py command>   migrate, createsuperuser, check --deploy, …
 """
 
 import argparse
@@ -180,12 +180,24 @@ def serve(argv: list[str]) -> int:
         worker.start(now)
         sweeper = Sweeper(args.sweep_every, now) if args.sweep_every > 0 else None
     command = [
-        sys.executable, "-m", "granian", "--interface", "wsgi",
-        "--host", args.host, "--port", str(args.port),
-        "--workers", str(args.workers), "--blocking-threads", str(args.threads),
-        "--no-ws", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--workers",
+        str(args.workers),
+        "--blocking-threads",
+        str(args.threads),
+        "--no-ws",
+        "--log-level",
+        "warning",
         "doithoai.wsgi:application",
-    ]  # fmt: skip
+    ]
     server = _spawn(command)
     sys.stderr.write(f"Đối thoại đang chạy tại {base}/ (lắng nghe trên {args.host}, cổng {args.port})\n")
     if args.host in ("127.0.0.1", "localhost", "::1") and settings.DEMO:

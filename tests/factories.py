@@ -74,7 +74,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("mat-khau-thu-2026")
 
 
-def user_with_role(role: str, unit: Unit, organization: Organization | None = None, username: str | None = None) -> User:
+def user_with_role(
+    role: str, unit: Unit, organization: Organization | None = None, username: str | None = None
+) -> User:
     user = UserFactory(**({"username": username} if username else {}))
     RoleAssignment.objects.create(user=user, unit=unit, role=role, organization=organization)
     return user

@@ -10,12 +10,34 @@ from django.contrib import admin
 from tests import factories
 
 ENGLISH = [
-    "Tasks Database Backend", "Task Result", "Task name", "Enqueued at", "Queue name", "Run after", "Traceback",
-    "Model name", "Add link", "Change or view list link", "Skip to main content", "Toggle theme", "Breadcrumbs",
-    "Sidebar", "Toggle navigation", "Filter navigation items", "Show counts", "Select all objects on this page",
-    "Axes", "Access attempt", "Access log", "Access failure", "Authentication and Authorization",
-    ">Code<", ">Successful<", ">Ready<", ">Failed<",
-]  # fmt: skip
+    "Tasks Database Backend",
+    "Task Result",
+    "Task name",
+    "Enqueued at",
+    "Queue name",
+    "Run after",
+    "Traceback",
+    "Model name",
+    "Add link",
+    "Change or view list link",
+    "Skip to main content",
+    "Toggle theme",
+    "Breadcrumbs",
+    "Sidebar",
+    "Toggle navigation",
+    "Filter navigation items",
+    "Show counts",
+    "Select all objects on this page",
+    "Axes",
+    "Access attempt",
+    "Access log",
+    "Access failure",
+    "Authentication and Authorization",
+    ">Code<",
+    ">Successful<",
+    ">Ready<",
+    ">Failed<",
+]
 
 
 @pytest.fixture

@@ -49,10 +49,16 @@ def test_the_receipt_tells_the_local_time_the_opinion_was_received(commune, user
     coordinator = user_with_role("coordinator", commune.unit)
     with at(NEW_YEAR_0030):
         petition = actions.submit_petition(
-            commune.unit, content="Đề nghị lắp đèn chiếu sáng ngõ xóm Bắc.", channel=Petition.Channel.RECEPTION,
-            kind=Petition.Kind.KIEN_NGHI, name="Trần Thị Mẫu", phone="0987654321", email="mau@example.vn",
-            address="Số 12, thôn Trung", by=coordinator,
-        )  # fmt: skip
+            commune.unit,
+            content="Đề nghị lắp đèn chiếu sáng ngõ xóm Bắc.",
+            channel=Petition.Channel.RECEPTION,
+            kind=Petition.Kind.KIEN_NGHI,
+            name="Trần Thị Mẫu",
+            phone="0987654321",
+            email="mau@example.vn",
+            address="Số 12, thôn Trung",
+            by=coordinator,
+        )
     receipt = Notification.objects.get(petition=petition, kind=Notification.Kind.RECEIPT, channel="email")
     assert "đã tiếp nhận ý kiến của bạn lúc 00:30 ngày 01/01/2027." in receipt.body
 
@@ -77,10 +83,15 @@ def test_an_attachment_is_filed_under_the_local_month_it_came_in(commune, user_w
     coordinator = user_with_role("coordinator", commune.unit)
     with at(DEC_1_0030):
         petition = actions.submit_petition(
-            commune.unit, content="Ảnh chụp đoạn mương bị sạt lở.", channel=Petition.Channel.RECEPTION,
-            kind=Petition.Kind.PHAN_ANH, name="Trần Thị Mẫu", phone="0987654321", by=coordinator,
+            commune.unit,
+            content="Ảnh chụp đoạn mương bị sạt lở.",
+            channel=Petition.Channel.RECEPTION,
+            kind=Petition.Kind.PHAN_ANH,
+            name="Trần Thị Mẫu",
+            phone="0987654321",
+            by=coordinator,
             attachments=[SimpleUploadedFile("muong.png", PNG, content_type="image/png")],
-        )  # fmt: skip
+        )
     attachment = Attachment.objects.get(petition=petition)
     assert attachment.file.name.startswith("attachments/2026/12/")
     late_november = Attachment(uploaded_at=dt.datetime(2026, 11, 30, 16, 59, tzinfo=dt.UTC), extension=".png")
@@ -111,8 +122,9 @@ def test_the_demo_day_keeps_the_local_time_of_day(settings):
 
 
 def test_a_deadline_is_overdue_from_local_midnight_not_from_utc_midnight(commune):
-    petition = factories.PetitionFactory(unit=commune.unit, status=Petition.Status.ASSIGNED,
-                                         deadline=dt.date(2026, 12, 7))  # fmt: skip
+    petition = factories.PetitionFactory(
+        unit=commune.unit, status=Petition.Status.ASSIGNED, deadline=dt.date(2026, 12, 7)
+    )
     with at("2026-12-07T23:30:00+07:00"):
         assert not queries.overdue(Petition.objects.all()).exists()
         assert queries.summary_figures(Petition.objects.all())["overdue"] == 0
@@ -125,8 +137,9 @@ def test_the_morning_reminders_run_on_a_monday_at_00_30_though_it_is_sunday_in_u
     officer = user_with_role("agency", commune.unit, commune.economy)
     officer.email = "kinhte@tanyen.example"
     officer.save()
-    petition = factories.PetitionFactory(unit=commune.unit, status=Petition.Status.ASSIGNED,
-                                         deadline=dt.date(2026, 12, 4))  # fmt: skip
+    petition = factories.PetitionFactory(
+        unit=commune.unit, status=Petition.Status.ASSIGNED, deadline=dt.date(2026, 12, 4)
+    )
     factories.AssignmentFactory(petition=petition, lead=commune.economy, deadline=dt.date(2026, 12, 4))
     with at("2026-12-06T23:30:00+07:00"):  # Sunday in Vietnam: a day off, nothing is sent
         assert sum(reminders.run().values()) == 0
@@ -150,14 +163,20 @@ def test_reception_days_are_found_by_their_local_day_and_year_in_the_database(cl
     coordinator = user_with_role("coordinator", commune.unit)
     with at("2026-12-20T09:00:00+07:00"):
         dawn = plan_actions.add_reception_day(
-            commune.unit, starts_at=clock.local_datetime(dt.date(2027, 1, 1), 6, 30), ends_at=None,
-            place="Phòng tiếp công dân", by=coordinator,
-        )  # fmt: skip
+            commune.unit,
+            starts_at=clock.local_datetime(dt.date(2027, 1, 1), 6, 30),
+            ends_at=None,
+            place="Phòng tiếp công dân",
+            by=coordinator,
+        )
         with pytest.raises(ValidationError, match="Ngày này đã có lịch tiếp công dân"):
             plan_actions.add_reception_day(
-                commune.unit, starts_at=clock.local_datetime(dt.date(2027, 1, 1), 14), ends_at=None,
-                place="Phòng tiếp công dân", by=coordinator,
-            )  # fmt: skip
+                commune.unit,
+                starts_at=clock.local_datetime(dt.date(2027, 1, 1), 14),
+                ends_at=None,
+                place="Phòng tiếp công dân",
+                by=coordinator,
+            )
     assert stored(dawn).starts_at.date() == dt.date(2026, 12, 31)  # the day before, in UTC
     january = plan_queries.reception_days(commune.unit, dt.date(2027, 1, 1), dt.date(2027, 1, 31))
     december = plan_queries.reception_days(commune.unit, dt.date(2026, 12, 1), dt.date(2026, 12, 31))

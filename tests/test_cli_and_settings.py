@@ -36,8 +36,9 @@ def test_serve_refuses_to_start_in_production_without_a_secret_key(tmp_path):
 def test_serve_refuses_to_start_in_production_without_a_base_url(tmp_path):
     result = run_python(
         "import sys; from doithoai import cli; sys.exit(cli.main(['serve', '--host', '0.0.0.0']))",
-        DOITHOAI_DATA_DIR=str(tmp_path), SECRET_KEY="x" * 50,
-    )  # fmt: skip
+        DOITHOAI_DATA_DIR=str(tmp_path),
+        SECRET_KEY="x" * 50,
+    )
     assert result.returncode == 2
     assert "đặt biến môi trường DOITHOAI_BASE_URL" in result.stderr
     assert not (tmp_path / "doithoai.sqlite3").exists()  # refused before migrating anything
@@ -47,8 +48,9 @@ def test_serve_prints_the_base_url_derived_in_the_demo(tmp_path):
     """What `make run PORT=8101` gives the demo loader and the server: the address it serves on."""
     result = run_python(
         "import sys; from doithoai import cli; sys.exit(cli.main(['serve', '--port', '8101', '--print-base-url']))",
-        DOITHOAI_DATA_DIR=str(tmp_path), DOITHOAI_DEMO="1",
-    )  # fmt: skip
+        DOITHOAI_DATA_DIR=str(tmp_path),
+        DOITHOAI_DEMO="1",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "http://127.0.0.1:8101\n"
 
@@ -62,12 +64,19 @@ def test_https_settings_follow_their_own_variable_not_debug():
 def test_production_settings_pass_the_deployment_checks(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "doithoai.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith(("DOITHOAI_", "DJANGO_"))},
-             "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-9f3a",
-             "DOITHOAI_HTTPS": "1", "ALLOWED_HOSTS": "doithoai.tanyen.vn", "DOITHOAI_DATA_DIR": str(tmp_path),
-             "DOITHOAI_BASE_URL": "https://doithoai.tanyen.vn", "EMAIL_HOST": "smtp.tanyen.vn"},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DOITHOAI_", "DJANGO_"))},
+            "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-9f3a",
+            "DOITHOAI_HTTPS": "1",
+            "ALLOWED_HOSTS": "doithoai.tanyen.vn",
+            "DOITHOAI_DATA_DIR": str(tmp_path),
+            "DOITHOAI_BASE_URL": "https://doithoai.tanyen.vn",
+            "EMAIL_HOST": "smtp.tanyen.vn",
+        },
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
@@ -104,7 +113,8 @@ def test_migrate_makes_the_data_folder_and_help_makes_nothing(tmp_path):
     assert ok.returncode == 0 and not data.exists()
     done = run_python(
         "import sys; from doithoai import cli; sys.exit(cli.main(['migrate', '-v', '0']))",
-        DOITHOAI_DATA_DIR=str(data), DOITHOAI_DEMO="1",
-    )  # fmt: skip
+        DOITHOAI_DATA_DIR=str(data),
+        DOITHOAI_DEMO="1",
+    )
     assert done.returncode == 0, done.stderr
     assert (data / "doithoai.sqlite3").exists()

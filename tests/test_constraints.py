@@ -333,10 +333,20 @@ def test_a_dialogue_kind_or_status_outside_the_choices_is_refused(commune, field
 
 # DESIGN.md §2, in its order.
 DESIGN_TOPIC_CODES = [
-    "dat_dai", "moi_truong", "giao_thong_xay_dung", "nong_nghiep", "y_te", "giao_duc", "van_hoa_xa_hoi",
-    "lao_dong_chinh_sach", "an_ninh_trat_tu", "thu_tuc_hanh_chinh", "doanh_nghiep_kinh_te", "dien_nuoc_ha_tang",
+    "dat_dai",
+    "moi_truong",
+    "giao_thong_xay_dung",
+    "nong_nghiep",
+    "y_te",
+    "giao_duc",
+    "van_hoa_xa_hoi",
+    "lao_dong_chinh_sach",
+    "an_ninh_trat_tu",
+    "thu_tuc_hanh_chinh",
+    "doanh_nghiep_kinh_te",
+    "dien_nuoc_ha_tang",
     "khac",
-]  # fmt: skip
+]
 
 
 def test_the_13_canonical_topics_of_design_md_exist_after_migrations():

@@ -13,10 +13,18 @@ pytestmark = pytest.mark.django_db
 
 # The demo's accounts (README), each from where it starts; the public visitor from the public home.
 ACCOUNTS = {
-    "vanphong": "/can-bo/", "bithu": "/can-bo/", "phongkinhte": "/can-bo/", "vanhoaxahoi": "/can-bo/",
-    "mttq": "/can-bo/", "hoinongdan": "/can-bo/", "trungtam": "/can-bo/", "tinh": "/can-bo/", "thuky": "/can-bo/",
-    "tiepnhan": "/can-bo/", "quantri": "/quan-tri/",
-}  # fmt: skip
+    "vanphong": "/can-bo/",
+    "bithu": "/can-bo/",
+    "phongkinhte": "/can-bo/",
+    "vanhoaxahoi": "/can-bo/",
+    "mttq": "/can-bo/",
+    "hoinongdan": "/can-bo/",
+    "trungtam": "/can-bo/",
+    "tinh": "/can-bo/",
+    "thuky": "/can-bo/",
+    "tiepnhan": "/can-bo/",
+    "quantri": "/quan-tri/",
+}
 PAGES_EACH = 600  # every page each role is shown (a list's pages all, its filters 2)
 ADMIN_PAGES = 150  # the admin's lists and a sample of its records (each record's page is the same view)
 
@@ -30,11 +38,16 @@ def test_every_link_each_role_is_shown_opens(demo):
         limit = ADMIN_PAGES if start == "/quan-tri/" else PAGES_EACH
         pages = crawl(client, start=start, limit=limit, prefix=prefix, queries_per_path=2)
         assert len(pages) > 5, (username, list(pages))  # it did find its pages
-        broken += [(username, url, status, came_from) for url, (status, _html, came_from) in pages.items()
-                   if status not in (200, 302)]  # fmt: skip
+        broken += [
+            (username, url, status, came_from)
+            for url, (status, _html, came_from) in pages.items()
+            if status not in (200, 302)
+        ]
     public = crawl(Client(), start="/", limit=PAGES_EACH, prefix="/", queries_per_path=2)
     broken += [("-", url, status, came_from) for url, (status, _html, came_from) in public.items() if status != 200]
-    assert not broken, "\n".join(f"{who}: {url} → {status} (linked from {came_from})" for who, url, status, came_from in broken)
+    assert not broken, "\n".join(
+        f"{who}: {url} → {status} (linked from {came_from})" for who, url, status, came_from in broken
+    )
 
 
 def test_the_administrator_who_opens_the_staff_home_lands_in_the_admin(demo):

@@ -26,10 +26,15 @@ LAN = "http://192.168.1.20:8101"
 
 @pytest.mark.parametrize(
     "host,port,expected",
-    [("127.0.0.1", 8101, "http://127.0.0.1:8101"), ("localhost", 8000, "http://localhost:8000"),
-     ("::1", 8101, "http://[::1]:8101"), ("[::1]", 8101, "http://[::1]:8101"),
-     ("192.168.1.20", 8101, LAN), ("doithoai.local", 80, "http://doithoai.local")],
-)  # fmt: skip
+    [
+        ("127.0.0.1", 8101, "http://127.0.0.1:8101"),
+        ("localhost", 8000, "http://localhost:8000"),
+        ("::1", 8101, "http://[::1]:8101"),
+        ("[::1]", 8101, "http://[::1]:8101"),
+        ("192.168.1.20", 8101, LAN),
+        ("doithoai.local", 80, "http://doithoai.local"),
+    ],
+)
 def test_the_base_is_the_address_served_on(host, port, expected):
     assert urls.serving_base_url(host, port) == expected
 
@@ -55,10 +60,18 @@ def test_the_outward_address_is_a_real_address_of_this_machine():
 
 @pytest.mark.parametrize(
     "value,ok",
-    [("https://doithoai.tanyen.bacninh.gov.vn", True), ("https://doithoai.tanyen.vn/", True), (LAN, True),
-     ("doithoai.tanyen.vn", False), ("ftp://doithoai.tanyen.vn", False), ("https://tanyen.vn/doithoai", False),
-     ("https://tanyen.vn/?a=1", False), ("http://tanyen.vn:port", False), ("", False)],
-)  # fmt: skip
+    [
+        ("https://doithoai.tanyen.bacninh.gov.vn", True),
+        ("https://doithoai.tanyen.vn/", True),
+        (LAN, True),
+        ("doithoai.tanyen.vn", False),
+        ("ftp://doithoai.tanyen.vn", False),
+        ("https://tanyen.vn/doithoai", False),
+        ("https://tanyen.vn/?a=1", False),
+        ("http://tanyen.vn:port", False),
+        ("", False),
+    ],
+)
 def test_a_base_url_is_a_scheme_a_host_and_a_port_only(value, ok):
     assert (urls.base_url_problem(value) == "") is ok
 
@@ -181,9 +194,13 @@ def test_the_receipt_and_its_qr_code_lead_to_the_configured_address(client, comm
     assert svg == qr.svg(status, title=f"Mã QR: {petition.code}")
 
 
-def test_the_receipt_sent_by_email_and_sms_carries_the_configured_address(commune, lan, django_capture_on_commit_callbacks):
+def test_the_receipt_sent_by_email_and_sms_carries_the_configured_address(
+    commune, lan, django_capture_on_commit_callbacks
+):
     lan.SMS_BACKEND = "outbox"
-    petition = factories.PetitionFactory(unit=commune.unit, submitter_email="dan@example.vn", submitter_phone="0912345678")
+    petition = factories.PetitionFactory(
+        unit=commune.unit, submitter_email="dan@example.vn", submitter_phone="0912345678"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         notices.receipt(petition)
     sent = Notification.objects.filter(petition=petition)
@@ -195,8 +212,10 @@ def test_printed_slips_qr_codes_lead_to_the_configured_address(client, commune, 
     coordinator = user_with_role("coordinator", commune.unit)
     dialogue = factories.DialogueFactory(unit=commune.unit, plan__unit=commune.unit)
     client.force_login(coordinator)
-    for kind, target in (("speaker", f"{LAN}/doi-thoai/{dialogue.pk}/dang-ky-phat-bieu/"),
-                         ("opinion", f"{LAN}/gui-y-kien/?buoi={dialogue.pk}")):  # fmt: skip
+    for kind, target in (
+        ("speaker", f"{LAN}/doi-thoai/{dialogue.pk}/dang-ky-phat-bieu/"),
+        ("opinion", f"{LAN}/gui-y-kien/?buoi={dialogue.pk}"),
+    ):
         response = client.post(reverse("plans:slips", args=[dialogue.pk]), {"kind": kind, "count": 1})
         html = client.get(response["Location"]).content.decode()
         title = "Mã QR: " + ("đăng ký phát biểu" if kind == "speaker" else "gửi ý kiến")
@@ -222,4 +241,3 @@ def test_no_module_builds_a_link_on_its_own():
         if re.search(r"settings\.BASE_URL|127\.0\.0\.1:\d|localhost:\d", text):
             offenders.append(relative)
     assert offenders == []
-

@@ -141,15 +141,31 @@ def _free_port() -> int:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads child processes from /proc (Linux)")
 def test_serve_restarts_a_killed_worker_sweeps_and_stops_it_with_the_server(tmp_path):
     # A message committed whose task was never enqueued (a crash between the two): the clean-up must find it.
-    orphan = Notification.objects.create(event_key="test:serve", kind="receipt", channel="email",
-                                         recipient="nguoi@example.vn", subject="Đã tiếp nhận", body="…")  # fmt: skip
+    orphan = Notification.objects.create(
+        event_key="test:serve",
+        kind="receipt",
+        channel="email",
+        recipient="nguoi@example.vn",
+        subject="Đã tiếp nhận",
+        body="…",
+    )
     Notification.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DOITHOAI_SMS"))}
     env.update(DOITHOAI_DEMO="1", DOITHOAI_DATA_DIR=str(tmp_path), DATABASE_URL=database_url(), PYTHONPATH=str(ROOT))
     env.pop("DOITHOAI_BASE_URL", None)
     port = _free_port()
-    command = [sys.executable, "-m", "doithoai.cli", "serve", "--with-worker", "--no-migrate", "--sweep-every", "1",
-               "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "doithoai.cli",
+        "serve",
+        "--with-worker",
+        "--no-migrate",
+        "--sweep-every",
+        "1",
+        "--port",
+        str(port),
+    ]
     log = (tmp_path / "serve.log").open("w")
     serve = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log)  # noqa: S603
     family: list[int] = []

@@ -32,7 +32,9 @@ def navigation(request) -> dict:
         r.role == permissions.Role.ORG_REP and r.organization_id for r in roles
     ):
         items.append(("Nhập Excel", reverse("petitions:import")))
-    supervisor = any(r.role == permissions.Role.ORG_REP and r.organization_id and r.organization.is_supervisor for r in roles)
+    supervisor = any(
+        r.role == permissions.Role.ORG_REP and r.organization_id and r.organization.is_supervisor for r in roles
+    )
     if codes & set(permissions.UNIT_STAFF) or supervisor:
         items.append(("Ý kiến, kiến nghị", reverse("petitions:inbox")))
     if codes & {permissions.Role.COORDINATOR, permissions.Role.PUBLISHER}:

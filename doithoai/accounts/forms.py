@@ -11,13 +11,20 @@ from doithoai.lib.text import nfc_line
 
 class LoginForm(auth_forms.AuthenticationForm):
     username = auth_forms.UsernameField(
-        label=_("Tên đăng nhập"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
-        label=_("Mật khẩu"), strip=False, max_length=200, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Mật khẩu"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (mật khẩu phân biệt chữ hoa, chữ thường)."),
+        "invalid_login": _(
+            "Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (mật khẩu phân biệt chữ hoa, chữ thường)."
+        ),
         "inactive": _("Tài khoản này đã bị khóa."),
         "locked": _("Tài khoản tạm bị khóa do đăng nhập sai nhiều lần."),
     }

@@ -21,7 +21,9 @@ class Unit(models.Model):
         "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("đơn vị cấp trên")
     )
     party_committee_name = models.CharField(_("tên cấp ủy"), max_length=200, blank=True)  # "ĐẢNG ỦY XÃ TÂN YÊN"
-    party_superior_name = models.CharField(_("tên cấp ủy cấp trên"), max_length=200, blank=True)  # "ĐẢNG BỘ TỈNH BẮC NINH"
+    party_superior_name = models.CharField(
+        _("tên cấp ủy cấp trên"), max_length=200, blank=True
+    )  # "ĐẢNG BỘ TỈNH BẮC NINH"
     default_place = models.CharField(
         _("địa điểm mặc định"), max_length=200, blank=True, default="Phòng họp tầng 3 - Nhà Hội thảo xã"
     )
@@ -61,7 +63,9 @@ class Organization(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind)
     is_supervisor = models.BooleanField(
-        _("giám sát (MTTQ)"), default=False, help_text=_("Ủy ban MTTQ: được xem ý kiến không mật của đơn vị để giám sát.")
+        _("giám sát (MTTQ)"),
+        default=False,
+        help_text=_("Ủy ban MTTQ: được xem ý kiến không mật của đơn vị để giám sát."),
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
@@ -74,7 +78,9 @@ class Organization(models.Model):
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="organization_unique_name_per_unit"),
-            models.CheckConstraint(condition=Q(kind__in=[k.value for k in OrganizationKind]), name="organization_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in OrganizationKind]), name="organization_kind_valid"
+            ),
         ]
         indexes = [models.Index(fields=["unit", "kind"])]
 
@@ -223,7 +229,9 @@ class LoginThrottle(models.Model):
         verbose_name_plural = _("khóa đăng nhập")
         indexes = [models.Index(fields=["locked_until"]), models.Index(fields=["last_failure_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(scope__in=["address", "device", "name"]), name="login_throttle_scope_valid")
+            models.CheckConstraint(
+                condition=Q(scope__in=["address", "device", "name"]), name="login_throttle_scope_valid"
+            )
         ]
 
     def __str__(self) -> str:

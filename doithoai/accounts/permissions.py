@@ -288,7 +288,6 @@ RULES = {
     "petition.legal_track": _coordinator,
     "petition.publish": _coordinator,
     "petition.close": _coordinator,
-    "petition.reopen": _coordinator,
     "petition.edit_summary": _coordinator,
     "petition.decide_extension": _coordinator,
     "petition.approve": _chair,

@@ -115,9 +115,13 @@ def remember_device(request: HttpRequest, response: HttpResponse, username: str)
     names = [n for n in device["names"] if n != name][-(DEVICE_NAMES - 1) :] + [name]
     value = signing.dumps({"id": device["id"], "names": names}, salt=DEVICE_SALT)
     response.set_cookie(
-        DEVICE_COOKIE, value, max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
-    )  # fmt: skip
+    )
 
 
 def locked_names(names: list[str]) -> set[str]:

@@ -204,11 +204,19 @@ def submit(
         return Status(422, {"detail": INVALID, "errors": errors})
     try:
         petition = submit_petition(
-            unit, content=payload.content, channel=Petition.Channel.ONLINE, kind=payload.kind.value,
-            name=payload.name or "", phone=payload.phone or "", email=payload.email or "",
-            address=payload.address or "", organization_name=payload.organization or "",
-            anonymous=payload.anonymous, dialogue=dialogue, consent=True,
-        )  # fmt: skip
+            unit,
+            content=payload.content,
+            channel=Petition.Channel.ONLINE,
+            kind=payload.kind.value,
+            name=payload.name or "",
+            phone=payload.phone or "",
+            email=payload.email or "",
+            address=payload.address or "",
+            organization_name=payload.organization or "",
+            anonymous=payload.anonymous,
+            dialogue=dialogue,
+            consent=True,
+        )
     except ValidationError as error:
         messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         return Status(422, {"detail": INVALID, "errors": messages})
@@ -245,8 +253,11 @@ def _dialogue(dialogue_id: int | None, unit: Unit, errors: dict) -> Dialogue | N
 # ------------------------------------------------------------------ GET /api/v1/petitions/{code}
 
 
-@router.get("/{path:code}", response={200: PublicStatus, 404: Message, 429: Message},
-            summary="Tra cứu tình hình giải quyết theo mã theo dõi")  # fmt: skip
+@router.get(
+    "/{path:code}",
+    response={200: PublicStatus, 404: Message, 429: Message},
+    summary="Tra cứu tình hình giải quyết theo mã theo dõi",
+)
 @decorate_view(ratelimit.limited(ratelimit.LOOKUP))
 def status(request: HttpRequest, code: str):
     """The public status of a tracking code, masked: never the submitter's name, phone, e-mail or address.
@@ -272,12 +283,16 @@ def public_status_out(petition: Petition) -> dict:
             {"at": timezone.localtime(s["at"]), "status": s["status"], "label": _label(s), "note": s["note"]}
             for s in shown["steps"]
         ],
-        "answer": None if confidential or not answer else {
-            "text": answer["text"], "by": answer["by"], "document_number": answer["document_number"],
+        "answer": None
+        if confidential or not answer
+        else {
+            "text": answer["text"],
+            "by": answer["by"],
+            "document_number": answer["document_number"],
             "document_date": answer["document_date"],
             "published_at": timezone.localtime(answer["published_at"]) if answer["published_at"] else None,
         },
-    }  # fmt: skip
+    }
 
 
 def _label(step: dict) -> str:

@@ -145,8 +145,9 @@ def reserve_upload(request: HttpRequest, size: int, now: dt.datetime | None = No
         if not counter.update(count=F("count") + size):
             try:
                 with transaction.atomic():
-                    RateCounter.objects.create(client=upload_client(request), bucket=UPLOAD_BYTES, window=window,
-                                               count=size)  # fmt: skip
+                    RateCounter.objects.create(
+                        client=upload_client(request), bucket=UPLOAD_BYTES, window=window, count=size
+                    )
                 return size <= limit or _give_back(counter, size)
             except IntegrityError:  # another process created the row first
                 counter.update(count=F("count") + size)

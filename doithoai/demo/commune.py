@@ -85,16 +85,30 @@ PERSONS = [
     ("Đỗ Minh Tuấn", [("Trưởng phòng Kinh tế", "TRƯỞNG PHÒNG", "Phòng Kinh tế")]),
     ("Ngô Thị Lan", [("Trưởng phòng Văn hóa - Xã hội", "TRƯỞNG PHÒNG", "Phòng Văn hóa - Xã hội")]),
     ("Vũ Đức Mạnh", [("Trưởng Công an xã", "TRƯỞNG CÔNG AN", "Công an xã")]),
-    ("Nguyễn Thị Huyền", [("Giám đốc Trung tâm Phục vụ hành chính công", "GIÁM ĐỐC", "Trung tâm Phục vụ hành chính công")]),
-    ("Trịnh Văn Long", [("Giám đốc Trung tâm Cung ứng dịch vụ sự nghiệp công", "GIÁM ĐỐC", "Trung tâm Cung ứng dịch vụ sự nghiệp công")]),
+    (
+        "Nguyễn Thị Huyền",
+        [("Giám đốc Trung tâm Phục vụ hành chính công", "GIÁM ĐỐC", "Trung tâm Phục vụ hành chính công")],
+    ),
+    (
+        "Trịnh Văn Long",
+        [
+            (
+                "Giám đốc Trung tâm Cung ứng dịch vụ sự nghiệp công",
+                "GIÁM ĐỐC",
+                "Trung tâm Cung ứng dịch vụ sự nghiệp công",
+            )
+        ],
+    ),
     ("Dương Thị Mai", [("Chủ tịch Ủy ban MTTQ xã", "CHỦ TỊCH", "Ủy ban MTTQ xã")]),
     ("Thân Văn Bình", [("Chủ tịch Hội Nông dân xã", "CHỦ TỊCH", "Hội Nông dân xã")]),
     ("Giáp Thị Nga", [("Chủ tịch Hội Liên hiệp Phụ nữ xã", "CHỦ TỊCH", "Hội Liên hiệp Phụ nữ xã")]),
     ("Nguyễn Đức Anh", [("Bí thư Đoàn Thanh niên xã", "BÍ THƯ", "Đoàn Thanh niên xã")]),
     ("Hà Văn Sơn", [("Chủ tịch Hội Cựu chiến binh xã", "CHỦ TỊCH", "Hội Cựu chiến binh xã")]),
-]  # fmt: skip
+]
 
-PROVINCE_PERSONS = [("Phạm Văn Quân", [("Chuyên viên Ban Tuyên giáo và Dân vận Tỉnh ủy", "", "Ban Tuyên giáo và Dân vận Tỉnh ủy")])]
+PROVINCE_PERSONS = [
+    ("Phạm Văn Quân", [("Chuyên viên Ban Tuyên giáo và Dân vận Tỉnh ủy", "", "Ban Tuyên giáo và Dân vận Tỉnh ủy")])
+]
 
 # (username, person, role, organisation the account acts for)
 ACCOUNTS = [
@@ -163,14 +177,25 @@ def _user(username: str, person: Person | None, **extra) -> User:
 
 def create_commune() -> Commune:
     province = Unit.objects.create(
-        name="Tỉnh Bắc Ninh", short_name="Bắc Ninh", slug="bac-ninh", level=Unit.Level.PROVINCE,
-        party_committee_name="TỈNH ỦY BẮC NINH", default_place="",
-    )  # fmt: skip
+        name="Tỉnh Bắc Ninh",
+        short_name="Bắc Ninh",
+        slug="bac-ninh",
+        level=Unit.Level.PROVINCE,
+        party_committee_name="TỈNH ỦY BẮC NINH",
+        default_place="",
+    )
     unit = Unit.objects.create(
-        name="Xã Tân Yên", short_name="Tân Yên", slug="tan-yen", level=Unit.Level.COMMUNE, parent=province,
-        party_committee_name="ĐẢNG ỦY XÃ TÂN YÊN", party_superior_name="ĐẢNG BỘ TỈNH BẮC NINH",
-    )  # fmt: skip
-    PartyTerm.objects.create(unit=unit, label="2025 - 2030", starts_on=dt.date(2025, 7, 1), ends_on=dt.date(2030, 6, 30))
+        name="Xã Tân Yên",
+        short_name="Tân Yên",
+        slug="tan-yen",
+        level=Unit.Level.COMMUNE,
+        parent=province,
+        party_committee_name="ĐẢNG ỦY XÃ TÂN YÊN",
+        party_superior_name="ĐẢNG BỘ TỈNH BẮC NINH",
+    )
+    PartyTerm.objects.create(
+        unit=unit, label="2025 - 2030", starts_on=dt.date(2025, 7, 1), ends_on=dt.date(2030, 6, 30)
+    )
     # The commune's answer deadlines in working days (the coordinator changes them in the admin).
     for kind, jurisdiction, days in DEADLINE_RULES:
         DeadlineRule.objects.create(unit=unit, kind=kind, jurisdiction=jurisdiction, working_days=days)
@@ -195,8 +220,10 @@ def create_commune() -> Commune:
         users[username] = _user(username, persons[person_name])
     users["tinh"] = _user("tinh", province_persons["Phạm Văn Quân"])
     RoleAssignment.objects.create(
-        user=users["tinh"], unit=province, role=RoleAssignment.Role.PROVINCE,
+        user=users["tinh"],
+        unit=province,
+        role=RoleAssignment.Role.PROVINCE,
         organization=province_orgs["Ban Tuyên giáo và Dân vận Tỉnh ủy"],
-    )  # fmt: skip
+    )
     users["quantri"] = _user("quantri", None, is_staff=True, is_superuser=True, first_name="Quản trị")
     return Commune(province=province, unit=unit, orgs=orgs, posts=posts, users=users)

@@ -29,19 +29,57 @@ Status = Dialogue.Status
 
 # key: (kind, title, date, start hour:minute, end hour:minute, under the old plan)
 DIALOGUES = {
-    "q1": (Kind.REGULAR, "Giao ban quý I năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
-           dt.date(2026, 3, 20), (8, 0), (11, 0), True),
-    "q2": (Kind.REGULAR, "Giao ban quý II năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
-           dt.date(2026, 6, 5), (8, 0), (11, 0), False),
-    "june": (Kind.CONFERENCE, "Hội nghị tiếp xúc, đối thoại trực tiếp của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã "
-             "với cán bộ, đoàn viên, hội viên và Nhân dân năm 2026", dt.date(2026, 6, 19), (8, 0), (11, 30), False),
-    "q3": (Kind.REGULAR, "Giao ban quý III năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
-           dt.date(2026, 9, 18), (8, 0), (11, 0), False),
-    "october": (Kind.BUSINESS, "Hội nghị đối thoại của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã với các công ty, "
-                "doanh nghiệp trên địa bàn xã năm 2026", dt.date(2026, 10, 16), (14, 0), (17, 0), False),
-    "q4": (Kind.REGULAR, "Giao ban quý IV năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
-           dt.date(2026, 12, 18), (8, 0), (11, 0), False),
-}  # fmt: skip
+    "q1": (
+        Kind.REGULAR,
+        "Giao ban quý I năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+        dt.date(2026, 3, 20),
+        (8, 0),
+        (11, 0),
+        True,
+    ),
+    "q2": (
+        Kind.REGULAR,
+        "Giao ban quý II năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+        dt.date(2026, 6, 5),
+        (8, 0),
+        (11, 0),
+        False,
+    ),
+    "june": (
+        Kind.CONFERENCE,
+        "Hội nghị tiếp xúc, đối thoại trực tiếp của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã "
+        "với cán bộ, đoàn viên, hội viên và Nhân dân năm 2026",
+        dt.date(2026, 6, 19),
+        (8, 0),
+        (11, 30),
+        False,
+    ),
+    "q3": (
+        Kind.REGULAR,
+        "Giao ban quý III năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+        dt.date(2026, 9, 18),
+        (8, 0),
+        (11, 0),
+        False,
+    ),
+    "october": (
+        Kind.BUSINESS,
+        "Hội nghị đối thoại của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã với các công ty, "
+        "doanh nghiệp trên địa bàn xã năm 2026",
+        dt.date(2026, 10, 16),
+        (14, 0),
+        (17, 0),
+        False,
+    ),
+    "q4": (
+        Kind.REGULAR,
+        "Giao ban quý IV năm 2026 với Ủy ban MTTQ và các tổ chức chính trị - xã hội",
+        dt.date(2026, 12, 18),
+        (8, 0),
+        (11, 0),
+        False,
+    ),
+}
 
 AUDIENCE = {
     Kind.REGULAR: "Đại diện lãnh đạo Ủy ban MTTQ, các tổ chức chính trị - xã hội xã; đại diện cán bộ, đoàn viên, "
@@ -91,9 +129,12 @@ class PlanSet:
 
 def _plan_document(commune: Commune, issued_on: dt.date, summary: str, number: int | None = None) -> Document:
     register = register_for(
-        commune.orgs["Đảng ủy xã"], DocumentRegister.DocType.KE_HOACH, issued_on,
-        style=DocumentRegister.Style.PARTY, body_symbol="ĐU",
-    )  # fmt: skip
+        commune.orgs["Đảng ủy xã"],
+        DocumentRegister.DocType.KE_HOACH,
+        issued_on,
+        style=DocumentRegister.Style.PARTY,
+        body_symbol="ĐU",
+    )
     if number is not None:  # a plan numbered on the paper register before the system was used
         register.numbers_before_system = number - 1
         register.save(update_fields=["numbers_before_system"])
@@ -103,23 +144,42 @@ def _plan_document(commune: Commune, issued_on: dt.date, summary: str, number: i
 def create_plans(commune: Commune, today: dt.date) -> PlanSet:
     unit, chair = commune.unit, commune.posts["Bí thư Đảng ủy xã"]
     old_plan = Plan.objects.create(
-        unit=unit, year=2026, title=plan_text.OLD_PLAN_TITLE, issued_on=dt.date(2026, 1, 31),
+        unit=unit,
+        year=2026,
+        title=plan_text.OLD_PLAN_TITLE,
+        issued_on=dt.date(2026, 1, 31),
         document=_plan_document(commune, dt.date(2026, 1, 31), plan_text.OLD_PLAN_TITLE, number=66),
-        legal_bases=plan_text.OLD_PLAN_LEGAL_BASES, schedule=plan_text.OLD_PLAN_SCHEDULE, place=plan_text.PLACE,
-        distribution="\n".join(plan_text.DISTRIBUTION), signing_authority=plan_text.SIGNING_AUTHORITY,
+        legal_bases=plan_text.OLD_PLAN_LEGAL_BASES,
+        schedule=plan_text.OLD_PLAN_SCHEDULE,
+        place=plan_text.PLACE,
+        distribution="\n".join(plan_text.DISTRIBUTION),
+        signing_authority=plan_text.SIGNING_AUTHORITY,
         signer_post=chair,
-    )  # fmt: skip
+    )
     issued = dt.date(2026, 4, 24)  # demo value: after Quy chế 08-QC/TU of 15/4/2026, which the plan cites
     plan = Plan.objects.create(
-        unit=unit, year=2026, title=plan_text.TITLE, issued_on=issued,
-        document=_plan_document(commune, issued, plan_text.TITLE), is_demo_number=True,
-        legal_bases=plan_text.LEGAL_BASES, purposes=plan_text.PURPOSES, requirements=plan_text.REQUIREMENTS,
-        audiences=plan_text.AUDIENCES, content=plan_text.CONTENT, forms=plan_text.FORMS,
-        schedule=plan_text.SCHEDULE, place=plan_text.PLACE, proceedings=plan_text.PROCEEDINGS,
-        implementation=plan_text.IMPLEMENTATION, closing=plan_text.CLOSING,
-        distribution="\n".join(plan_text.DISTRIBUTION), signing_authority=plan_text.SIGNING_AUTHORITY,
-        signer_post=chair, supersedes=old_plan,
-    )  # fmt: skip
+        unit=unit,
+        year=2026,
+        title=plan_text.TITLE,
+        issued_on=issued,
+        document=_plan_document(commune, issued, plan_text.TITLE),
+        is_demo_number=True,
+        legal_bases=plan_text.LEGAL_BASES,
+        purposes=plan_text.PURPOSES,
+        requirements=plan_text.REQUIREMENTS,
+        audiences=plan_text.AUDIENCES,
+        content=plan_text.CONTENT,
+        forms=plan_text.FORMS,
+        schedule=plan_text.SCHEDULE,
+        place=plan_text.PLACE,
+        proceedings=plan_text.PROCEEDINGS,
+        implementation=plan_text.IMPLEMENTATION,
+        closing=plan_text.CLOSING,
+        distribution="\n".join(plan_text.DISTRIBUTION),
+        signing_authority=plan_text.SIGNING_AUTHORITY,
+        signer_post=chair,
+        supersedes=old_plan,
+    )
     dialogues = {key: _dialogue(commune, old_plan if old else plan, key, today) for key, (*_, old) in DIALOGUES.items()}
     _tasks(commune, plan, dialogues, today)
     receptions = _reception_days(commune, today)
@@ -138,13 +198,22 @@ def _dialogue(commune: Commune, plan: Plan, key: str, today: dt.date) -> Dialogu
     else:
         status = Status.SCHEDULED
     dialogue = Dialogue.objects.create(
-        unit=commune.unit, plan=plan, kind=kind, title=title, audience=AUDIENCE[kind],
-        content=plan_text.CONTENT.split("\n\n")[0], tentative_month=day.replace(day=1),
-        starts_at=starts, ends_at=local_datetime(day, h2, m2), place=plan_text.PLACE,
-        chair_post=commune.posts["Bí thư Đảng ủy xã"], status=status,
-        minutes=MINUTES[kind] if past else "", conclusion=CONCLUSION[kind] if past else "",
+        unit=commune.unit,
+        plan=plan,
+        kind=kind,
+        title=title,
+        audience=AUDIENCE[kind],
+        content=plan_text.CONTENT.split("\n\n")[0],
+        tentative_month=day.replace(day=1),
+        starts_at=starts,
+        ends_at=local_datetime(day, h2, m2),
+        place=plan_text.PLACE,
+        chair_post=commune.posts["Bí thư Đảng ủy xã"],
+        status=status,
+        minutes=MINUTES[kind] if past else "",
+        conclusion=CONCLUSION[kind] if past else "",
         results_published_at=local_datetime(day + dt.timedelta(days=7), 9) if past and kind != Kind.REGULAR else None,
-    )  # fmt: skip
+    )
     for position, (step, presenter) in enumerate(plan_text.AGENDA, start=1):
         AgendaItem.objects.create(dialogue=dialogue, position=position, title=step, presenter=presenter)
     for username, _name, seat in DIALOGUE_ACCOUNTS:
@@ -156,18 +225,22 @@ def _dialogue(commune: Commune, plan: Plan, key: str, today: dt.date) -> Dialogu
     return dialogue
 
 
-def _history(
-    commune: Commune, dialogue: Dialogue, plan: Plan, announced: dt.datetime | None, invited: int
-) -> None:
+def _history(commune: Commune, dialogue: Dialogue, plan: Plan, announced: dt.datetime | None, invited: int) -> None:
     """The dialogue's history as the office lived it: created with the plan, dated a month ahead, invitations
     sent, announced, held, concluded."""
     start = dialogue.starts_at
     office, centre = commune.users["vanphong"], commune.users["trungtam"]
     steps = [
         (local_datetime(plan.issued_on, 15), office, "create", "", "planned", "Tạo từ kế hoạch"),
-        (start - dt.timedelta(days=30), office, "schedule", "planned", "scheduled",
-         f"{timezone.localtime(start):%H:%M %d/%m/%Y}, {dialogue.place}"),
-    ]  # fmt: skip
+        (
+            start - dt.timedelta(days=30),
+            office,
+            "schedule",
+            "planned",
+            "scheduled",
+            f"{timezone.localtime(start):%H:%M %d/%m/%Y}, {dialogue.place}",
+        ),
+    ]
     if invited:
         steps.append((_invitations_sent_at(dialogue), office, "invite", "", "", f"Gửi {invited} giấy mời"))
     if announced:
@@ -176,8 +249,16 @@ def _history(
     if dialogue.status == Status.CONCLUDED:
         before = "announced" if announced else "scheduled"
         steps.append((dialogue.ends_at, office, "hold", before, "held", ""))
-        steps.append((dialogue.ends_at + dt.timedelta(days=2), commune.users["bithu"], "conclude", "held", "concluded",
-                      "Kết luận của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã"))  # fmt: skip
+        steps.append(
+            (
+                dialogue.ends_at + dt.timedelta(days=2),
+                commune.users["bithu"],
+                "conclude",
+                "held",
+                "concluded",
+                "Kết luận của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã",
+            )
+        )
     DialogueEvent.objects.bulk_create(
         DialogueEvent(dialogue=dialogue, at=at, actor=actor, action=action, from_status=old, to_status=new, note=note)
         for at, actor, action, old, new, note in steps
@@ -208,11 +289,16 @@ def _invitations(commune: Commune, dialogue: Dialogue, today: dt.date) -> int:
     for index, org in enumerate(o for o in commune.orgs.values() if o.kind in kinds):
         replied = sent + dt.timedelta(days=1 + index % 6, hours=index % 5)
         has_replied = held or timezone.localdate(replied) < today
-        rows.append(Invitation(
-            dialogue=dialogue, organization=org, sent_at=sent,
-            reply=Invitation.Reply.ACCEPTED if has_replied else Invitation.Reply.PENDING,
-            replied_at=replied if has_replied else None, attended=True if held else None,
-        ))  # fmt: skip
+        rows.append(
+            Invitation(
+                dialogue=dialogue,
+                organization=org,
+                sent_at=sent,
+                reply=Invitation.Reply.ACCEPTED if has_replied else Invitation.Reply.PENDING,
+                replied_at=replied if has_replied else None,
+                attended=True if held else None,
+            )
+        )
     Invitation.objects.bulk_create(rows)
     return len(rows)
 
@@ -221,11 +307,15 @@ def _announcement(commune: Commune, dialogue: Dialogue, published: dt.datetime) 
     """Composed by the same functions as the announcement page, published on the demo's recorded day."""
     at = local_datetime(published.date(), published.hour, published.minute)
     Announcement.objects.create(
-        dialogue=dialogue, portal_text=announcing.portal_text(dialogue), radio_script=announcing.radio_script(dialogue),
-        broadcast_schedule=announcing.broadcast_schedule(dialogue, published.date()), published_at=at,
-        published_by=commune.users["trungtam"], last_allowed_on=announcing.last_publication_day(dialogue),
+        dialogue=dialogue,
+        portal_text=announcing.portal_text(dialogue),
+        radio_script=announcing.radio_script(dialogue),
+        broadcast_schedule=announcing.broadcast_schedule(dialogue, published.date()),
+        published_at=at,
+        published_by=commune.users["trungtam"],
+        last_allowed_on=announcing.last_publication_day(dialogue),
         is_late=announcing.is_late(dialogue, at),
-    )  # fmt: skip
+    )
 
 
 def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: dt.date) -> None:
@@ -235,15 +325,27 @@ def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: 
         finished = done if done is not None else due - dt.timedelta(days=1)
         is_done = finished <= today and org_name != "Chi bộ Trường THCS Tân Yên"
         PlanTask.objects.create(
-            plan=plan, organization=orgs[org_name], section=section, purpose=purpose, title=title, due_on=due,
+            plan=plan,
+            organization=orgs[org_name],
+            section=section,
+            purpose=purpose,
+            title=title,
+            due_on=due,
             dialogue=dialogue,
             done_at=local_datetime(finished, 16) if is_done else None,
             done_by=commune.users.get(by) if is_done else None,
-        )  # fmt: skip
+        )
 
     spread = SECTION_III[Purpose.PASS_ON]
     for offset, cell in enumerate(o for o in orgs.values() if o.kind == "party_cell"):
-        task(cell.name, "III.1", Purpose.PASS_ON, spread, dt.date(2026, 5, 15), done=dt.date(2026, 5, 5) + dt.timedelta(days=offset))
+        task(
+            cell.name,
+            "III.1",
+            Purpose.PASS_ON,
+            spread,
+            dt.date(2026, 5, 15),
+            done=dt.date(2026, 5, 5) + dt.timedelta(days=offset),
+        )
     gather = SECTION_III[Purpose.GATHER]
     attend = "Bố trí lãnh đạo tham dự hội nghị và trả lời những vấn đề thuộc chức năng, nhiệm vụ của đơn vị"
     for key in ("june", "october", "q4"):
@@ -254,16 +356,41 @@ def _tasks(commune: Commune, plan: Plan, dialogues: dict[str, Dialogue], today: 
                 task(org.name, "III.2", Purpose.GATHER, gather, day - dt.timedelta(days=7), dialogue, by=None)
         for name in ("Văn phòng HĐND và UBND", "Phòng Kinh tế", "Phòng Văn hóa - Xã hội"):
             task(name, "III.2", Purpose.ATTEND, attend, day, dialogue, done=day, by=None)
-        task("Văn phòng Đảng ủy", "III.3", Purpose.ORGANISE, "Triển khai nội dung, chương trình hội nghị; chuẩn bị giấy mời, tài liệu",
-             day - dt.timedelta(days=10), dialogue)
-        task("Văn phòng Đảng ủy", "III.3", Purpose.CONSOLIDATE, "Tổng hợp, phân loại ý kiến, kiến nghị; giao cơ quan, đơn vị liên quan "
-             "tham mưu giải trình", day + dt.timedelta(days=5), dialogue)
+        task(
+            "Văn phòng Đảng ủy",
+            "III.3",
+            Purpose.ORGANISE,
+            "Triển khai nội dung, chương trình hội nghị; chuẩn bị giấy mời, tài liệu",
+            day - dt.timedelta(days=10),
+            dialogue,
+        )
+        task(
+            "Văn phòng Đảng ủy",
+            "III.3",
+            Purpose.CONSOLIDATE,
+            "Tổng hợp, phân loại ý kiến, kiến nghị; giao cơ quan, đơn vị liên quan tham mưu giải trình",
+            day + dt.timedelta(days=5),
+            dialogue,
+        )
         if dialogue.needs_announcement:
             published = ANNOUNCED[key].date()
-            task("Trung tâm Cung ứng dịch vụ sự nghiệp công", "III.3", Purpose.ANNOUNCE, SECTION_III[Purpose.ANNOUNCE],
-                 day - dt.timedelta(days=7), dialogue, done=published, by="trungtam")
-    task("Văn phòng Đảng ủy", "III.3", Purpose.REPORT, "Báo cáo kết quả thực hiện Kế hoạch năm 2026 với Thường trực Đảng ủy",
-         dt.date(2026, 12, 25))  # fmt: skip
+            task(
+                "Trung tâm Cung ứng dịch vụ sự nghiệp công",
+                "III.3",
+                Purpose.ANNOUNCE,
+                SECTION_III[Purpose.ANNOUNCE],
+                day - dt.timedelta(days=7),
+                dialogue,
+                done=published,
+                by="trungtam",
+            )
+    task(
+        "Văn phòng Đảng ủy",
+        "III.3",
+        Purpose.REPORT,
+        "Báo cáo kết quả thực hiện Kế hoạch năm 2026 với Thường trực Đảng ủy",
+        dt.date(2026, 12, 25),
+    )
 
 
 def _reception_days(commune: Commune, today: dt.date) -> list[Dialogue]:
@@ -279,11 +406,16 @@ def _reception_days(commune: Commune, today: dt.date) -> list[Dialogue]:
         past = day < today
         receptions.append(
             Dialogue.objects.create(
-                unit=commune.unit, kind=Kind.RECEPTION, title="Tiếp công dân định kỳ của đồng chí Bí thư Đảng ủy xã",
-                audience="Công dân có ý kiến, kiến nghị, phản ánh", tentative_month=day.replace(day=1),
-                starts_at=local_datetime(day, 7, 30), ends_at=local_datetime(day, 11, 30),
-                place="Phòng tiếp công dân - Trụ sở Đảng ủy xã", chair_post=commune.posts["Bí thư Đảng ủy xã"],
+                unit=commune.unit,
+                kind=Kind.RECEPTION,
+                title="Tiếp công dân định kỳ của đồng chí Bí thư Đảng ủy xã",
+                audience="Công dân có ý kiến, kiến nghị, phản ánh",
+                tentative_month=day.replace(day=1),
+                starts_at=local_datetime(day, 7, 30),
+                ends_at=local_datetime(day, 11, 30),
+                place="Phòng tiếp công dân - Trụ sở Đảng ủy xã",
+                chair_post=commune.posts["Bí thư Đảng ủy xã"],
                 status=Status.CONCLUDED if past else Status.SCHEDULED,
-            )  # fmt: skip
+            )
         )
     return receptions

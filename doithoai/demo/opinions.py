@@ -54,10 +54,13 @@ def import_farmers_list(commune: Commune, plans: PlanSet, today: dt.date) -> int
     sent_on = min(today - dt.timedelta(days=1), held_on - dt.timedelta(days=8))
     representative = commune.users["hoinongdan"]
     batch = actions.upload_import(
-        commune.orgs["Hội Nông dân xã"], data=DATA.with_name("hoi-nong-dan-quy-iv.csv").read_bytes(),
-        original_name="Danh sách ý kiến Hội Nông dân quý IV.csv", by=representative, dialogue=dialogue,
+        commune.orgs["Hội Nông dân xã"],
+        data=DATA.with_name("hoi-nong-dan-quy-iv.csv").read_bytes(),
+        original_name="Danh sách ý kiến Hội Nông dân quý IV.csv",
+        by=representative,
+        dialogue=dialogue,
         at=local_datetime(sent_on, 9, 30),
-    )  # fmt: skip
+    )
     # No worker runs while the demo loads: the reading the worker would do runs here, through the same action
     # (it does nothing when the file was small enough to be read at the upload).
     batch = actions.read_import(batch.pk)
@@ -154,24 +157,38 @@ def _create(ctx: Context, record: dict, received: dt.datetime) -> Petition:
     dialogue = _dialogue_for(ctx, record, day)
     kind = record["kind"]
     petition = Petition.objects.create(
-        unit=ctx.commune.unit, content=nfc(record["text"]), search_key=fold(record["text"]),
+        unit=ctx.commune.unit,
+        content=nfc(record["text"]),
+        search_key=fold(record["text"]),
         public_summary="" if kind in CONFIDENTIAL else nfc(record["summary"]),
         submitter_name="" if anonymous else nfc(submitter.get("name", "")),
         submitter_phone="" if anonymous else submitter.get("phone", ""),
         submitter_email="" if anonymous else submitter.get("email", ""),
         submitter_address="" if anonymous else nfc(submitter.get("address", "")),
         village=_village(ctx, submitter.get("address", "")),
-        submitter_organization=_organization(ctx, org_name), submitter_organization_name=nfc(org_name),
-        anonymous=anonymous, consent_at=received if record["channel"] in ("online", "qr_at_dialogue") else None,
-        channel=record["channel"], dialogue=dialogue, kind=kind, received_at=received,
+        submitter_organization=_organization(ctx, org_name),
+        submitter_organization_name=nfc(org_name),
+        anonymous=anonymous,
+        consent_at=received if record["channel"] in ("online", "qr_at_dialogue") else None,
+        channel=record["channel"],
+        dialogue=dialogue,
+        kind=kind,
+        received_at=received,
         deadline=deadlines.deadline_for(ctx.commune.unit, kind, record["jurisdiction"], day),
-        created_by=ctx.commune.users["tiepnhan"] if dialogue and dialogue.kind != "reception" else ctx.commune.users["vanphong"],
-    )  # fmt: skip
+        created_by=ctx.commune.users["tiepnhan"]
+        if dialogue and dialogue.kind != "reception"
+        else ctx.commune.users["vanphong"],
+    )
     history.record(
-        petition, "receive", actor=petition.created_by if record["channel"] not in ("online", "qr_at_dialogue") else None,
-        actor_label="" if petition.created_by else "Người gửi", to_status=S.RECEIVED, public=True, at=received,
+        petition,
+        "receive",
+        actor=petition.created_by if record["channel"] not in ("online", "qr_at_dialogue") else None,
+        actor_label="" if petition.created_by else "Người gửi",
+        to_status=S.RECEIVED,
+        public=True,
+        at=received,
         note=f"Tiếp nhận qua kênh: {petition.get_channel_display()}",
-    )  # fmt: skip
+    )
     return petition
 
 
@@ -184,9 +201,14 @@ def _classify(ctx: Context, petition: Petition, record: dict, at: dt.datetime) -
     petition.topic = ctx.topics[record["topic"]]
     petition.jurisdiction = record["jurisdiction"]
     _step(
-        petition, "classify", S.CLASSIFIED, at, ctx.commune.users["vanphong"], public=True,
+        petition,
+        "classify",
+        S.CLASSIFIED,
+        at,
+        ctx.commune.users["vanphong"],
+        public=True,
         note=f"Lĩnh vực: {petition.topic.name}; loại: {petition.get_kind_display()}",
-    )  # fmt: skip
+    )
 
 
 def _merge(ctx: Context, petition: Petition, parent: Petition) -> None:
@@ -195,9 +217,15 @@ def _merge(ctx: Context, petition: Petition, parent: Petition) -> None:
     petition.topic = record_topic
     petition.jurisdiction = parent.jurisdiction
     _step(
-        petition, "merge", S.MERGED, at, ctx.commune.users["vanphong"], public=True, note=MERGED_NOTE,
+        petition,
+        "merge",
+        S.MERGED,
+        at,
+        ctx.commune.users["vanphong"],
+        public=True,
+        note=MERGED_NOTE,
         parent=parent.code,
-    )  # fmt: skip
+    )
     petition.merged_into = parent
     petition.save()
 
@@ -225,15 +253,27 @@ def _advance(ctx: Context, petition: Petition, record: dict) -> None:
     if petition.kind in CONFIDENTIAL:
         law = "Luật Tố cáo" if petition.kind == "to_cao" else "Luật Khiếu nại"
         _step(
-            petition, "legal_track", S.LEGAL_TRACK, received + dt.timedelta(days=3), coordinator, public=True,
+            petition,
+            "legal_track",
+            S.LEGAL_TRACK,
+            received + dt.timedelta(days=3),
+            coordinator,
+            public=True,
             note=f"Chuyển {record['agency']} xử lý theo quy định của {law}.",
-        )  # fmt: skip
+        )
         petition.save()
         return
     if rng.random() < 0.03:
         petition.decline_reason = DECLINE_REASON
-        _step(petition, "decline", S.DECLINED, received + dt.timedelta(days=4), coordinator, public=True,
-              note=DECLINE_REASON)  # fmt: skip
+        _step(
+            petition,
+            "decline",
+            S.DECLINED,
+            received + dt.timedelta(days=4),
+            coordinator,
+            public=True,
+            note=DECLINE_REASON,
+        )
         petition.save()
         return
     _assign(ctx, petition, record, rng, age)
@@ -242,9 +282,11 @@ def _advance(ctx: Context, petition: Petition, record: dict) -> None:
 def _answered_in_hall(petition: Petition, record: dict) -> bool:
     dialogue = petition.dialogue
     return (
-        bool(record.get("answered_at_dialogue")) and dialogue is not None and dialogue.kind != "reception"
+        bool(record.get("answered_at_dialogue"))
+        and dialogue is not None
+        and dialogue.kind != "reception"
         and petition.kind not in CONFIDENTIAL
-    )  # fmt: skip
+    )
 
 
 def _answer_at_dialogue(ctx: Context, petition: Petition, record: dict, rng: random.Random) -> None:
@@ -262,19 +304,28 @@ def _answer_at_dialogue(ctx: Context, petition: Petition, record: dict, rng: ran
     _classify(ctx, petition, record, received + dt.timedelta(minutes=10))
     at = received + dt.timedelta(minutes=30)
     answer = Answer.objects.create(
-        petition=petition, text=nfc(record["answer"]), source=Answer.Source.CHAIR, at_dialogue=True,
-        answered_by=users["thuky"], answered_at=at,
-    )  # fmt: skip
-    _step(petition, "answer_at_dialogue", S.ANSWER_PENDING, at, users["thuky"],
-          note="Chủ trì hội nghị trả lời tại hội nghị")  # fmt: skip
+        petition=petition,
+        text=nfc(record["answer"]),
+        source=Answer.Source.CHAIR,
+        at_dialogue=True,
+        answered_by=users["thuky"],
+        answered_at=at,
+    )
+    _step(
+        petition,
+        "answer_at_dialogue",
+        S.ANSWER_PENDING,
+        at,
+        users["thuky"],
+        note="Chủ trì hội nghị trả lời tại hội nghị",
+    )
     approved_at = local_datetime(deadlines.add_working_days(held_on, 1), 14)
     if approved_at.date() >= ctx.today:  # the chair has it in Chờ duyệt
         petition.save()
         return
     answer.approved_by, answer.approved_at, answer.public_text = users["bithu"], approved_at, answer.text
     answer.save()
-    _step(petition, "approve", S.ANSWERED_AT_DIALOGUE, approved_at, users["bithu"], public=True,
-          note=APPROVED_NOTE)  # fmt: skip
+    _step(petition, "approve", S.ANSWERED_AT_DIALOGUE, approved_at, users["bithu"], public=True, note=APPROVED_NOTE)
     published = dialogue.results_published_at
     if published and timezone.localdate(published) <= ctx.today and rng.random() < 0.7:
         _publish(ctx, petition, answer, max(published, approved_at + dt.timedelta(hours=1)))
@@ -288,31 +339,57 @@ def _assign(ctx: Context, petition: Petition, record: dict, rng: random.Random, 
     higher = lead.kind == Organization.Kind.HIGHER_AUTHORITY
     ctx.doc_seq += 1
     assignment = Assignment.objects.create(
-        petition=petition, lead=lead, assigned_by=coordinator, assigned_at=assigned_at, deadline=petition.deadline,
+        petition=petition,
+        lead=lead,
+        assigned_by=coordinator,
+        assigned_at=assigned_at,
+        deadline=petition.deadline,
         instructions="Đề nghị kiểm tra, xem xét, trả lời công dân theo thẩm quyền và báo cáo kết quả về Văn phòng Đảng ủy.",
         outgoing_number=f"{ctx.doc_seq}-CV/VPĐU" if higher else "",
         outgoing_date=assigned_at.date() if higher else None,
-    )  # fmt: skip
+    )
     coordinating = [ctx.commune.orgs[n] for n in record.get("coordinating", []) if n in ctx.commune.orgs]
     assignment.coordinating.set([o for o in coordinating if o.pk != lead.pk])
     if higher:
-        _step(petition, "forward", S.FORWARDED, assigned_at, coordinator, public=True,
-              note=f"Chuyển {lead.name} (Công văn số {assignment.outgoing_number})")  # fmt: skip
+        _step(
+            petition,
+            "forward",
+            S.FORWARDED,
+            assigned_at,
+            coordinator,
+            public=True,
+            note=f"Chuyển {lead.name} (Công văn số {assignment.outgoing_number})",
+        )
     else:
-        _step(petition, "assign", S.ASSIGNED, assigned_at, coordinator, public=True,
-              note=f"Giao {lead.name} chủ trì giải quyết")  # fmt: skip
+        _step(
+            petition,
+            "assign",
+            S.ASSIGNED,
+            assigned_at,
+            coordinator,
+            public=True,
+            note=f"Giao {lead.name} chủ trì giải quyết",
+        )
     if age < 10:
         petition.save()
         return
 
     roll = rng.random()
-    officer = ctx.commune.users["phongkinhte"] if lead.name == "Phòng Kinh tế" else (
-        ctx.commune.users["vanhoaxahoi"] if lead.name == "Phòng Văn hóa - Xã hội" else None
-    )  # fmt: skip
+    officer = (
+        ctx.commune.users["phongkinhte"]
+        if lead.name == "Phòng Kinh tế"
+        else (ctx.commune.users["vanhoaxahoi"] if lead.name == "Phòng Văn hóa - Xã hội" else None)
+    )
     if not higher:
         assignment.status = Assignment.Status.ACCEPTED
-        history.record(petition, "accept", actor=officer, actor_label="" if officer else lead.name,
-                       at=assigned_at + dt.timedelta(days=1), note="Nhận xử lý")  # fmt: skip
+        history.record(
+            petition,
+            "accept",
+            actor=officer,
+            actor_label="" if officer else lead.name,
+            at=assigned_at + dt.timedelta(days=1),
+            note="Nhận xử lý",
+        )
     still_open = age < 38 or roll < 0.12 if higher else age < 18 or roll < 0.08
     if still_open:
         if not higher and roll < 0.05:
@@ -324,16 +401,27 @@ def _assign(ctx: Context, petition: Petition, record: dict, rng: random.Random, 
     answered_at = assigned_at + dt.timedelta(days=rng.randint(6, min(age - 4, 40)))
     ctx.doc_seq += 1
     answer = Answer.objects.create(
-        petition=petition, assignment=assignment, text=nfc(record["answer"]),
-        source=Answer.Source.HIGHER_AUTHORITY if higher else Answer.Source.AGENCY, organization=lead,
-        answered_by=officer or coordinator, answered_at=answered_at,
+        petition=petition,
+        assignment=assignment,
+        text=nfc(record["answer"]),
+        source=Answer.Source.HIGHER_AUTHORITY if higher else Answer.Source.AGENCY,
+        organization=lead,
+        answered_by=officer or coordinator,
+        answered_at=answered_at,
         document_number=f"{ctx.doc_seq}/{'BC' if not higher else 'CV'}-{lead.short_name or 'UBND'}",
         document_date=answered_at.date(),
-    )  # fmt: skip
+    )
     assignment.status = Assignment.Status.ANSWERED
     assignment.save()
-    _step(petition, "record_answer", S.ANSWER_PENDING, answered_at, officer or coordinator,
-          actor_label="" if officer else lead.name, note=f"Văn bản trả lời số {answer.document_number}")  # fmt: skip
+    _step(
+        petition,
+        "record_answer",
+        S.ANSWER_PENDING,
+        answered_at,
+        officer or coordinator,
+        actor_label="" if officer else lead.name,
+        note=f"Văn bản trả lời số {answer.document_number}",
+    )
     if (ctx.today - answered_at.date()).days < 10 and roll < 0.6:  # recent answers still await the chair
         petition.save()
         return
@@ -341,8 +429,7 @@ def _assign(ctx: Context, petition: Petition, record: dict, rng: random.Random, 
     answer.approved_by, answer.approved_at = ctx.commune.users["bithu"], approved_at
     answer.public_text = answer.text
     answer.save()
-    _step(petition, "approve", S.ANSWERED, approved_at, ctx.commune.users["bithu"], public=True,
-          note=APPROVED_NOTE)  # fmt: skip
+    _step(petition, "approve", S.ANSWERED, approved_at, ctx.commune.users["bithu"], public=True, note=APPROVED_NOTE)
     recently_approved = (ctx.today - approved_at.date()).days < 14
     if (recently_approved and roll < 0.7) or roll < 0.12 or approved_at.date() + dt.timedelta(days=3) > ctx.today:
         petition.save()
@@ -356,13 +443,23 @@ def _extension(ctx: Context, assignment: Assignment, officer, lead: Organization
     requested_at = assignment.assigned_at + dt.timedelta(days=8)
     new_deadline = deadlines.add_working_days(assignment.deadline, 10)
     ExtensionRequest.objects.create(
-        assignment=assignment, requested_by=officer or ctx.commune.users["vanphong"], requested_at=requested_at,
-        requested_deadline=new_deadline, reason="Cần lấy ý kiến của các hộ liên quan và khảo sát thực địa.",
-        status=ExtensionRequest.Status.GRANTED, decided_by=ctx.commune.users["vanphong"],
-        decided_at=requested_at + dt.timedelta(days=1), decision_note="Đồng ý gia hạn.",
-    )  # fmt: skip
-    history.record(assignment.petition, "extension_granted", actor=ctx.commune.users["vanphong"],
-                   at=requested_at + dt.timedelta(days=1), note=f"Gia hạn đến {new_deadline:%d/%m/%Y}")  # fmt: skip
+        assignment=assignment,
+        requested_by=officer or ctx.commune.users["vanphong"],
+        requested_at=requested_at,
+        requested_deadline=new_deadline,
+        reason="Cần lấy ý kiến của các hộ liên quan và khảo sát thực địa.",
+        status=ExtensionRequest.Status.GRANTED,
+        decided_by=ctx.commune.users["vanphong"],
+        decided_at=requested_at + dt.timedelta(days=1),
+        decision_note="Đồng ý gia hạn.",
+    )
+    history.record(
+        assignment.petition,
+        "extension_granted",
+        actor=ctx.commune.users["vanphong"],
+        at=requested_at + dt.timedelta(days=1),
+        note=f"Gia hạn đến {new_deadline:%d/%m/%Y}",
+    )
     assignment.deadline = new_deadline
     assignment.petition.deadline = new_deadline
 
@@ -372,8 +469,9 @@ def _publish(ctx: Context, petition: Petition, answer: Answer, at: dt.datetime) 
     answer.save()
     petition.is_public = True
     petition.refresh_public_search_key(answer.public_text)
-    _step(petition, "publish", S.CLOSED, at, ctx.commune.users["vanphong"], public=True,
-          note="Công khai kết quả trả lời")  # fmt: skip
+    _step(
+        petition, "publish", S.CLOSED, at, ctx.commune.users["vanphong"], public=True, note="Công khai kết quả trả lời"
+    )
 
 
 def _satisfaction(ctx: Context, petition: Petition, answer: Answer, rng: random.Random) -> None:
@@ -388,15 +486,31 @@ def _satisfaction(ctx: Context, petition: Petition, answer: Answer, rng: random.
         answer.satisfaction_at = at
         answer.is_current = False
         answer.save()
-        history.record(petition, "feedback", actor_label="Người gửi", at=at, public=True, note="Chưa hài lòng",
-                       reason=answer.satisfaction_reason)  # fmt: skip
+        history.record(
+            petition,
+            "feedback",
+            actor_label="Người gửi",
+            at=at,
+            public=True,
+            note="Chưa hài lòng",
+            reason=answer.satisfaction_reason,
+        )
         petition.is_public = False
         petition.refresh_public_search_key()
         # As actions.record_feedback: the answer deadline counts again from the day the case was reopened.
-        petition.deadline = deadlines.deadline_for(petition.unit, petition.kind, petition.jurisdiction,
-                                                   timezone.localdate(at))  # fmt: skip
-        _step(petition, "reopen", S.CLASSIFIED, at, None, actor_label="Hệ thống", public=True,
-              note="Chuyển lại Văn phòng Đảng ủy xem xét do người gửi chưa hài lòng")  # fmt: skip
+        petition.deadline = deadlines.deadline_for(
+            petition.unit, petition.kind, petition.jurisdiction, timezone.localdate(at)
+        )
+        _step(
+            petition,
+            "reopen",
+            S.CLASSIFIED,
+            at,
+            None,
+            actor_label="Hệ thống",
+            public=True,
+            note="Chuyển lại Văn phòng Đảng ủy xem xét do người gửi chưa hài lòng",
+        )
         petition.assignments.update(is_current=False)
     else:
         answer.satisfaction = Answer.Satisfaction.SATISFIED
@@ -422,15 +536,25 @@ def _speakers(ctx: Context, created: dict[str, Petition], records: list[dict]) -
         spoken.sort(key=lambda p: p.received_at)
         for position, petition in enumerate(spoken, start=1):
             SpeakerRequest.objects.create(
-                dialogue=dialogue, name=petition.submitter_name or "Đại biểu",
-                on_behalf_of=petition.submitter_organization_name, organization=petition.submitter_organization,
-                topic=petition.topic, summary=petition.public_summary or petition.content[:200],
-                status=SpeakerRequest.Status.SPOKE, position=position, petition=petition,
-                as_business=bool(petition.submitter_organization and petition.submitter_organization.kind == "business"),
-            )  # fmt: skip
+                dialogue=dialogue,
+                name=petition.submitter_name or "Đại biểu",
+                on_behalf_of=petition.submitter_organization_name,
+                organization=petition.submitter_organization,
+                topic=petition.topic,
+                summary=petition.public_summary or petition.content[:200],
+                status=SpeakerRequest.Status.SPOKE,
+                position=position,
+                petition=petition,
+                as_business=bool(
+                    petition.submitter_organization and petition.submitter_organization.kind == "business"
+                ),
+            )
         last = dialogue.speaker_requests.aggregate(m=Max("position"))["m"] or 0
         for offset, name in enumerate(("Nguyễn Văn Khải", "Trần Thị Liên"), start=1):
             SpeakerRequest.objects.create(
-                dialogue=dialogue, name=name, summary="Đã đăng ký nhưng nội dung đã được đại biểu trước nêu.",
-                status=SpeakerRequest.Status.WITHDRAWN, position=last + offset,
-            )  # fmt: skip
+                dialogue=dialogue,
+                name=name,
+                summary="Đã đăng ký nhưng nội dung đã được đại biểu trước nêu.",
+                status=SpeakerRequest.Status.WITHDRAWN,
+                position=last + offset,
+            )

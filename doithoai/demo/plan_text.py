@@ -6,10 +6,7 @@ number, date or header; the demo gives it its own (marked as demo values).
 
 from doithoai.plans import defaults
 
-TITLE = (
-    "Kế hoạch tiếp xúc, đối thoại trực tiếp của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã "
-    "với Nhân dân năm 2026"
-)
+TITLE = "Kế hoạch tiếp xúc, đối thoại trực tiếp của đồng chí Bí thư Đảng ủy, Chủ tịch HĐND xã với Nhân dân năm 2026"
 
 LEGAL_BASES = (
     "Thực hiện Quyết định số 218-QĐ/TW ngày 12/12/2013 của Bộ Chính trị ban hành Quy định về việc Mặt trận Tổ quốc "
@@ -104,9 +101,7 @@ SIGNATURE_TITLE = "BÍ THƯ"
 SIGNER = "Nguyễn Viết Toàn"
 
 # The earlier plan that the 2026 plan replaces (its text is not in the seed; a short demo version).
-OLD_PLAN_TITLE = (
-    "Kế hoạch thực hiện tiếp xúc, đối thoại của Bí thư Đảng ủy xã Tân Yên với Nhân dân năm 2026"
-)
+OLD_PLAN_TITLE = "Kế hoạch thực hiện tiếp xúc, đối thoại của Bí thư Đảng ủy xã Tân Yên với Nhân dân năm 2026"
 OLD_PLAN_LEGAL_BASES = (
     "Thực hiện Quyết định số 218-QĐ/TW ngày 12/12/2013 của Bộ Chính trị; Quyết định số 23-QĐ/TW ngày 30/7/2021 "
     "của Bộ Chính trị về việc ban hành Quy chế công tác dân vận của hệ thống chính trị; Ban Thường vụ Đảng ủy ban "

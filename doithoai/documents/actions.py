@@ -31,7 +31,9 @@ def register_for(issuing_body, doc_type: str, on: dt.date, *, style: str, body_s
     return register
 
 
-def issue_number(register: DocumentRegister, *, issued_on: dt.date, summary: str, signer_post=None, by=None) -> Document:
+def issue_number(
+    register: DocumentRegister, *, issued_on: dt.date, summary: str, signer_post=None, by=None
+) -> Document:
     """Take the next number of a register: no gap, no duplicate, even when two people issue at once.
 
     The unique (register, number) constraint decides a race; the loser reads the new maximum and retries.

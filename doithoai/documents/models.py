@@ -57,7 +57,8 @@ class DocumentRegister(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
     numbers_before_system = models.PositiveIntegerField(
-        _("số đã cấp trước khi dùng hệ thống"), default=0,
+        _("số đã cấp trước khi dùng hệ thống"),
+        default=0,
         help_text=_("Số cuối cùng đã cấp trên sổ giấy trong kỳ này; hệ thống cấp tiếp từ số sau."),
     )
 
@@ -72,7 +73,9 @@ class DocumentRegister(models.Model):
                 name="register_period_matches_style",
             ),
             models.UniqueConstraint(
-                fields=["issuing_body", "doc_type", "party_term"], condition=Q(style="party"), name="register_unique_party"
+                fields=["issuing_body", "doc_type", "party_term"],
+                condition=Q(style="party"),
+                name="register_unique_party",
             ),
             models.UniqueConstraint(
                 fields=["issuing_body", "doc_type", "year"], condition=Q(style="state"), name="register_unique_state"
@@ -98,7 +101,12 @@ class Document(models.Model):
     issued_on = models.DateField(_("ngày ban hành"))
     summary = models.CharField(_("trích yếu"), max_length=400)
     signer_post = models.ForeignKey(
-        "accounts.Post", models.PROTECT, null=True, blank=True, related_name="signed_documents", verbose_name=_("người ký")
+        "accounts.Post",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_documents",
+        verbose_name=_("người ký"),
     )
     docx_file = models.FileField(_("tệp DOCX"), upload_to="documents/%Y/", blank=True)
     pdf_file = models.FileField(_("tệp PDF"), upload_to="documents/%Y/", blank=True)
@@ -126,4 +134,3 @@ class Document(models.Model):
     @property
     def issued_on_text(self) -> str:
         return vietnamese_date(self.issued_on)
-

@@ -9,7 +9,7 @@ _PHONE_JUNK = re.compile(r"[\s.\-()]")
 
 
 def normalise_phone(value: str) -> str:
-    """"+84 912.345.678" → "0912345678"; raise ValidationError (Vietnamese) for anything not a VN number."""
+    """ "+84 912.345.678" → "0912345678"; raise ValidationError (Vietnamese) for anything not a VN number."""
     value = _PHONE_JUNK.sub("", value or "")
     if not value:
         return ""

@@ -39,9 +39,16 @@ def notify(
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                event_key=event_key[:200], kind=kind, channel=channel, recipient=recipient, subject=subject[:200],
-                body=body, petition=petition, recipient_user=recipient_user, unit_id=unit_id,
-            )  # fmt: skip
+                event_key=event_key[:200],
+                kind=kind,
+                channel=channel,
+                recipient=recipient,
+                subject=subject[:200],
+                body=body,
+                petition=petition,
+                recipient_user=recipient_user,
+                unit_id=unit_id,
+            )
     except IntegrityError:
         return None
     # Robust: a failure to enqueue (the queue's database briefly unavailable) must not fail the action that
@@ -63,17 +70,37 @@ def _unit_of(user) -> int | None:
     return RoleAssignment.objects.filter(user=user).order_by("pk").values_list("unit_id", flat=True).first()
 
 
-def notify_contact(event_key: str, *, kind: str, email: str, phone: str, subject: str, body: str, sms: str, petition=None):
+def notify_contact(
+    event_key: str, *, kind: str, email: str, phone: str, subject: str, body: str, sms: str, petition=None
+):
     """Tell a submitter by e-mail when given, and by SMS when a phone was given and SMS is configured."""
     from doithoai.notifications.backends import sms_gateway
 
     sent = []
     if email:
-        sent.append(notify(f"{event_key}:email", kind=kind, channel="email", recipient=email, subject=subject,
-                           body=body, petition=petition))  # fmt: skip
+        sent.append(
+            notify(
+                f"{event_key}:email",
+                kind=kind,
+                channel="email",
+                recipient=email,
+                subject=subject,
+                body=body,
+                petition=petition,
+            )
+        )
     if phone and sms_gateway() is not None:
-        sent.append(notify(f"{event_key}:sms", kind=kind, channel="sms", recipient=phone, subject=subject,
-                           body=sms, petition=petition))  # fmt: skip
+        sent.append(
+            notify(
+                f"{event_key}:sms",
+                kind=kind,
+                channel="sms",
+                recipient=phone,
+                subject=subject,
+                body=sms,
+                petition=petition,
+            )
+        )
     return [n for n in sent if n]
 
 

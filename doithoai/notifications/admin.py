@@ -17,9 +17,23 @@ class NotificationAdmin(ReadOnlyAdmin):
     search_fields = ["event_key"]  # and the recipient, outside confidential cases: get_search_results
     list_select_related = ["unit"]
     fields = [
-        "created_at", "kind", "channel", "recipient_shown", "recipient_user", "unit", "petition_code", "subject_shown",
-        "body_shown", "status", "attempts", "claimed_at", "claimed_by", "sent_at", "error_shown", "event_key",
-    ]  # fmt: skip
+        "created_at",
+        "kind",
+        "channel",
+        "recipient_shown",
+        "recipient_user",
+        "unit",
+        "petition_code",
+        "subject_shown",
+        "body_shown",
+        "status",
+        "attempts",
+        "claimed_at",
+        "claimed_by",
+        "sent_at",
+        "error_shown",
+        "event_key",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -113,9 +113,12 @@ def message_id(notification) -> str:
 
 def deliver_email(notification) -> None:
     email = EmailMessage(
-        notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.recipient],
+        notification.subject,
+        notification.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.recipient],
         headers={"Message-ID": message_id(notification)},
-    )  # fmt: skip
+    )
     email.send(fail_silently=False)
 
 

@@ -48,12 +48,21 @@ class Notification(models.Model):
     channel = models.CharField(_("kênh"), max_length=8, choices=Channel)
     recipient = models.CharField(_("người nhận"), max_length=254)
     recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("tài khoản nhận")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tài khoản nhận"),
     )
     subject = models.CharField(_("tiêu đề"), max_length=200)
     body = models.TextField(_("nội dung"))
     petition = models.ForeignKey(
-        "petitions.Petition", models.CASCADE, null=True, blank=True, related_name="notifications",
+        "petitions.Petition",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
         verbose_name=_("ý kiến"),
     )
     # The unit whose outbox holds it: the petition's, else the staff recipient's (set by notify).

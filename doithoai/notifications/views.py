@@ -28,9 +28,19 @@ S = Notification.Status
 # The look of each status, with the badges the stylesheet already has.
 BADGES = {S.QUEUED: "received", S.SENDING: "assigned", S.SENT: "done", S.KEPT: "pending", S.FAILED: "overdue"}
 LIST_FIELDS = (
-    "created_at", "sent_at", "kind", "channel", "recipient", "subject", "status", "attempts", "error", "petition_id",
-    "unit_id", "unit__name",
-)  # fmt: skip
+    "created_at",
+    "sent_at",
+    "kind",
+    "channel",
+    "recipient",
+    "subject",
+    "status",
+    "attempts",
+    "error",
+    "petition_id",
+    "unit_id",
+    "unit__name",
+)
 
 
 def _choices(choices) -> list[tuple[str, str]]:

@@ -493,10 +493,19 @@ def _restore_postgresql(source: Path, database: dict[str, Any], manifest: dict[s
 
     # --no-comments: a COMMENT ON EXTENSION needs the extension's owner, and comments hold no data.
     _run(
-        ["pg_restore", "--no-owner", "--no-privileges", "--no-comments", "--exit-on-error", "--single-transaction",
-         f"--dbname={database['NAME']}", str(source)],
-        database, "pg_restore",
-    )  # fmt: skip
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--no-comments",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={database['NAME']}",
+            str(source),
+        ],
+        database,
+        "pg_restore",
+    )
     with psycopg.connect(**_pg_params(database), autocommit=True) as connection:
         try:
             _require_counts(_count_rows(_pg_query(connection), _pg_tables(connection)), manifest)

@@ -69,8 +69,9 @@ def _expect(petition: Petition, allowed, message: str) -> None:
 
 
 def _move(petition: Petition, to: str, action: str, by, *, public: bool, note: str = "", **data) -> None:
-    history.record(petition, action, actor=by, from_status=petition.status, to_status=to, public=public, note=note,
-                   **data)  # fmt: skip
+    history.record(
+        petition, action, actor=by, from_status=petition.status, to_status=to, public=public, note=note, **data
+    )
     petition.status = to
     petition.save()
 
@@ -163,31 +164,57 @@ def submit_petition(
         name = phone = email = address = ""
     received_at = received_at or clock.now()
     petition, first = _create_once(
-        unit=unit, content=content, search_key=fold(content), submitter_name=name, submitter_phone=phone,
-        submitter_email=email, submitter_address=address, village=village, submitter_organization=organization,
-        submitter_organization_name=organization_name, anonymous=anonymous,
-        consent_at=received_at if consent and not anonymous else None, channel=channel, dialogue=dialogue,
-        kind=kind, received_at=received_at, submission_key=submission_key, import_key=import_key,
+        unit=unit,
+        content=content,
+        search_key=fold(content),
+        submitter_name=name,
+        submitter_phone=phone,
+        submitter_email=email,
+        submitter_address=address,
+        village=village,
+        submitter_organization=organization,
+        submitter_organization_name=organization_name,
+        anonymous=anonymous,
+        consent_at=received_at if consent and not anonymous else None,
+        channel=channel,
+        dialogue=dialogue,
+        kind=kind,
+        received_at=received_at,
+        submission_key=submission_key,
+        import_key=import_key,
         created_by=by if getattr(by, "is_authenticated", False) else None,
         deadline=deadlines.deadline_for(unit, kind, "", timezone.localdate(received_at)),
-    )  # fmt: skip
+    )
     if first is not None:
         return first
     for upload in checked:
         attachment = Attachment(
-            petition=petition, original_name=upload.original_name, content_type=upload.content_type,
-            extension=upload.extension, size=upload.size, sha256=upload.sha256, uploaded_at=received_at,
-        )  # fmt: skip
+            petition=petition,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            extension=upload.extension,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_at=received_at,
+        )
         attachment.file.name = attachment_path(attachment, upload.original_name)
         attachment.save()
         store_after_commit(attachment, "file", upload.file)
     history.record(
-        petition, "receive", actor=petition.created_by, actor_label="" if petition.created_by else "Người gửi",
-        to_status=S.RECEIVED, public=True, at=received_at,
+        petition,
+        "receive",
+        actor=petition.created_by,
+        actor_label="" if petition.created_by else "Người gửi",
+        to_status=S.RECEIVED,
+        public=True,
+        at=received_at,
         note=f"Tiếp nhận qua kênh: {petition.get_channel_display()}"
-        + (f" ({refused_attachments} tệp đính kèm không được lưu: vượt giới hạn dung lượng)" if refused_attachments
-           else ""),
-    )  # fmt: skip
+        + (
+            f" ({refused_attachments} tệp đính kèm không được lưu: vượt giới hạn dung lượng)"
+            if refused_attachments
+            else ""
+        ),
+    )
     notices.receipt(petition)
     return petition
 
@@ -258,8 +285,16 @@ def classify(petition: Petition, *, topic: Topic, kind: str, jurisdiction: str, 
             petition.unit, kind, jurisdiction, timezone.localdate(petition.received_at)
         )
     note = f"Lĩnh vực: {topic.name}; loại: {petition.get_kind_display()}; {petition.get_jurisdiction_display().lower()}"
-    _move(petition, S.CLASSIFIED, "classify", by, public=kind not in CONFIDENTIAL, note=note,
-          kind_before=old_kind, kind_after=kind)  # fmt: skip
+    _move(
+        petition,
+        S.CLASSIFIED,
+        "classify",
+        by,
+        public=kind not in CONFIDENTIAL,
+        note=note,
+        kind_before=old_kind,
+        kind_after=kind,
+    )
     return petition
 
 
@@ -380,9 +415,13 @@ def assign(
         raise ActionError("Hạn xử lý không được trước ngày hôm nay.")
     _end_current_assignment(petition)
     assignment = Assignment.objects.create(
-        petition=petition, lead=lead, assigned_by=by, assigned_at=clock.now(), deadline=deadline,
+        petition=petition,
+        lead=lead,
+        assigned_by=by,
+        assigned_at=clock.now(),
+        deadline=deadline,
         instructions=nfc(instructions)[:4000],
-    )  # fmt: skip
+    )
     assignment.coordinating.set(coordinating)
     petition.deadline = deadline
     petition.jurisdiction = Petition.Jurisdiction.COMMUNE
@@ -418,9 +457,14 @@ def forward(
     deadline = deadline or deadlines.deadline_for(petition.unit, petition.kind, "higher", outgoing_date)
     _end_current_assignment(petition)
     assignment = Assignment.objects.create(
-        petition=petition, lead=authority, assigned_by=by, assigned_at=clock.now(), deadline=deadline,
-        outgoing_number=outgoing_number, outgoing_date=outgoing_date,
-    )  # fmt: skip
+        petition=petition,
+        lead=authority,
+        assigned_by=by,
+        assigned_at=clock.now(),
+        deadline=deadline,
+        outgoing_number=outgoing_number,
+        outgoing_date=outgoing_date,
+    )
     petition.deadline = deadline
     petition.jurisdiction = Petition.Jurisdiction.HIGHER
     note = f"Chuyển {authority.name} (Công văn số {outgoing_number} ngày {outgoing_date:%d/%m/%Y})"
@@ -488,9 +532,12 @@ def request_extension(assignment: Assignment, *, new_deadline: dt.date, reason: 
     if not reason:
         raise ActionError("Xin ghi lý do xin gia hạn.")
     request = ExtensionRequest.objects.create(
-        assignment=assignment, requested_by=by, requested_at=clock.now(), requested_deadline=new_deadline,
+        assignment=assignment,
+        requested_by=by,
+        requested_at=clock.now(),
+        requested_deadline=new_deadline,
         reason=reason[:2000],
-    )  # fmt: skip
+    )
     history.record(
         petition, "extension_requested", actor=by, note=f"Xin gia hạn đến {new_deadline:%d/%m/%Y}: {reason[:300]}"
     )
@@ -567,9 +614,14 @@ def answer_at_dialogue(petition: Petition, text: str, *, by, organization: Organ
         raise ActionError("Xin ghi nội dung trả lời.")
     _retire_current_answer(petition)
     answer = Answer.objects.create(
-        petition=petition, text=text, source=Answer.Source.CHAIR, at_dialogue=True, organization=organization,
-        answered_by=by, answered_at=clock.now(),
-    )  # fmt: skip
+        petition=petition,
+        text=text,
+        source=Answer.Source.CHAIR,
+        at_dialogue=True,
+        organization=organization,
+        answered_by=by,
+        answered_at=clock.now(),
+    )
     who = organization.name if organization else "Chủ trì hội nghị"
     _move(petition, S.ANSWER_PENDING, "answer_at_dialogue", by, public=False, note=f"{who} trả lời tại hội nghị")
     notices.answer_pending(petition)
@@ -607,11 +659,16 @@ def record_answer(
     _retire_current_answer(petition)
     higher = assignment.lead.kind == Organization.Kind.HIGHER_AUTHORITY
     answer = Answer(
-        petition=petition, assignment=assignment, text=text,
-        source=Answer.Source.HIGHER_AUTHORITY if higher else Answer.Source.AGENCY, organization=assignment.lead,
-        answered_by=by, answered_at=clock.now(), document_number=nfc_line(document_number)[:40],
+        petition=petition,
+        assignment=assignment,
+        text=text,
+        source=Answer.Source.HIGHER_AUTHORITY if higher else Answer.Source.AGENCY,
+        organization=assignment.lead,
+        answered_by=by,
+        answered_at=clock.now(),
+        document_number=nfc_line(document_number)[:40],
         document_date=document_date,
-    )  # fmt: skip
+    )
     if document_file is not None:
         answer.document_file.name = answer_document_path(checked_document)
     answer.save()
@@ -620,8 +677,9 @@ def record_answer(
     assignment.status = Assignment.Status.ANSWERED
     assignment.save(update_fields=["status"])
     reference = f" (văn bản số {answer.document_number} ngày {document_date:%d/%m/%Y})" if document_date else ""
-    _move(petition, S.ANSWER_PENDING, "record_answer", by, public=False,
-          note=f"{assignment.lead.name} trả lời{reference}")  # fmt: skip
+    _move(
+        petition, S.ANSWER_PENDING, "record_answer", by, public=False, note=f"{assignment.lead.name} trả lời{reference}"
+    )
     notices.answer_pending(petition)
     return answer
 
@@ -670,8 +728,15 @@ def return_answer(petition: Petition, reason: str, *, by) -> Answer:
         to = S.FORWARDED if higher else S.ASSIGNED
     else:
         to = S.CLASSIFIED  # given in the hall: back to the Party Office, which has it answered again
-    _move(petition, to, "return_answer", by, public=False, note=reason,
-          organization=answer.organization.name if answer.organization_id else "")  # fmt: skip
+    _move(
+        petition,
+        to,
+        "return_answer",
+        by,
+        public=False,
+        note=reason,
+        organization=answer.organization.name if answer.organization_id else "",
+    )
     notices.answer_returned(petition, assignment, reason)
     return answer
 
@@ -732,8 +797,14 @@ def record_feedback(petition: Petition, *, satisfied: bool, reason: str = "") ->
     answer.satisfaction_reason, answer.satisfaction_at = reason, now
     answer.save()
     # The reason stays out of the public note (it may hold the submitter's own details); staff read it in data.
-    history.record(petition, "feedback", actor_label="Người gửi", public=True,
-                   note="Hài lòng" if satisfied else "Chưa hài lòng", reason=reason)  # fmt: skip
+    history.record(
+        petition,
+        "feedback",
+        actor_label="Người gửi",
+        public=True,
+        note="Hài lòng" if satisfied else "Chưa hài lòng",
+        reason=reason,
+    )
     if not satisfied:
         # The old answer stays in the timeline; the case goes back to the coordinator for another look.
         Answer.objects.filter(pk=answer.pk).update(is_current=False)
@@ -741,8 +812,14 @@ def record_feedback(petition: Petition, *, satisfied: bool, reason: str = "") ->
         petition.is_public = False
         petition.refresh_public_search_key()
         petition.deadline = deadlines.deadline_for(petition.unit, petition.kind, petition.jurisdiction, clock.today())
-        _move(petition, S.CLASSIFIED, "reopen", None, public=True,
-              note="Người gửi chưa hài lòng; chuyển lại Văn phòng Đảng ủy xem xét")  # fmt: skip
+        _move(
+            petition,
+            S.CLASSIFIED,
+            "reopen",
+            None,
+            public=True,
+            note="Người gửi chưa hài lòng; chuyển lại Văn phòng Đảng ủy xem xét",
+        )
         notices.reopened(petition)
     return answer
 
@@ -787,12 +864,19 @@ def upload_import(
         raise ActionError("Buổi đối thoại không thuộc đơn vị này.")
     checked = importing.check_file(data)
     if not disk_has_room(len(data) * 4):  # the file, and its rows stored while it is read
-        raise importing.ImportRefused("Hệ thống tạm thời không nhận thêm tệp (ổ đĩa sắp đầy); xin báo quản trị hệ thống.")
+        raise importing.ImportRefused(
+            "Hệ thống tạm thời không nhận thêm tệp (ổ đĩa sắp đầy); xin báo quản trị hệ thống."
+        )
     batch = PetitionImport(
-        unit_id=organization.unit_id, organization=organization, dialogue=dialogue, created_by=by,
-        created_at=at or clock.now(), original_name=nfc_line(original_name)[:255] or "danh-sach", status=_I.UPLOADED,
+        unit_id=organization.unit_id,
+        organization=organization,
+        dialogue=dialogue,
+        created_by=by,
+        created_at=at or clock.now(),
+        original_name=nfc_line(original_name)[:255] or "danh-sach",
+        status=_I.UPLOADED,
         file_hash=importing.file_hash(data),
-    )  # fmt: skip
+    )
     batch.file.save(f"danh-sach.{checked.kind}", ContentFile(data), save=False)  # the user's name: on the record only
     try:
         batch.save()
@@ -882,9 +966,13 @@ def check_import(batch_id: int) -> PetitionImport:
     if ok + warning + error > importing.MAX_ROWS:  # the header chosen lower leaves more than a list may have
         return _finish_import(batch, _I.FAILED, error=str(importing.refused("rows")))
     PetitionImport.objects.filter(pk=batch_id, status=_I.CHECKING).update(
-        status=_I.PREVIEWED, rows_total=ok + warning + error, rows_valid=ok + warning, rows_flagged=warning + error,
-        rows_duplicate=duplicates, confirmed=[],
-    )  # fmt: skip
+        status=_I.PREVIEWED,
+        rows_total=ok + warning + error,
+        rows_valid=ok + warning,
+        rows_flagged=warning + error,
+        rows_duplicate=duplicates,
+        confirmed=[],
+    )
     batch.refresh_from_db()
     return batch
 
@@ -955,9 +1043,10 @@ def choose_import_columns(batch: PetitionImport, *, columns: dict[str, int], hea
     if len(chosen) != len(set(chosen)):
         raise ValidationError({"__all__": ["Mỗi cột của tệp chỉ chọn cho một mục."]})
     moved = PetitionImport.objects.filter(pk=batch.pk, status=_I.PREVIEWED).update(
-        status=_I.CHECKING, columns={field: index for field, index in columns.items() if index is not None},
+        status=_I.CHECKING,
+        columns={field: index for field, index in columns.items() if index is not None},
         header_line=header_line,
-    )  # fmt: skip
+    )
     if not moved:
         raise ActionError("Danh sách này đã được nhập hoặc đã hủy; không đổi được cột.")
     if ImportRow.objects.filter(batch=batch).count() > IMPORT_INLINE_ROWS:
@@ -1052,10 +1141,16 @@ def _import_rows(batch: PetitionImport, progress: "_ImportProgress", skipped: li
                 skipped.append({"line": row.line, "errors": [import_duplicates.message(row)], "duplicate": True})
                 continue
             petition = submit_petition(
-                batch.unit, channel=Petition.Channel.ORG_BATCH, organization=batch.organization,
-                village=by_pk.get(row.village_id), dialogue=batch.dialogue, by=batch.created_by,
-                received_at=batch.created_at, import_key=row.key, **row.submission(),
-            )  # fmt: skip
+                batch.unit,
+                channel=Petition.Channel.ORG_BATCH,
+                organization=batch.organization,
+                village=by_pk.get(row.village_id),
+                dialogue=batch.dialogue,
+                by=batch.created_by,
+                received_at=batch.created_at,
+                import_key=row.key,
+                **row.submission(),
+            )
             finder.imported(row, petition.code)
             created.append(petition.pk)
             done += 1

@@ -50,9 +50,14 @@ class PetitionAdmin(ReadOnlyAdmin):
 
 
 IDENTITY_FIELDS = (
-    "submitter_name", "submitter_phone", "submitter_email", "submitter_address", "village",
-    "submitter_organization", "submitter_organization_name",
-)  # fmt: skip
+    "submitter_name",
+    "submitter_phone",
+    "submitter_email",
+    "submitter_address",
+    "village",
+    "submitter_organization",
+    "submitter_organization_name",
+)
 
 
 @admin.register(Assignment)

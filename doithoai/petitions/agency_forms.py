@@ -27,38 +27,52 @@ class DateInput(forms.DateInput):
 
 def _date_field(label: str, *, required: bool, help_text: str = "") -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"], error_messages=DATE_ERRORS,
-    )  # fmt: skip
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages=DATE_ERRORS,
+    )
 
 
 def _reason_field(label: str, required_message: str) -> forms.CharField:
     return forms.CharField(
-        label=label, max_length=MAX_REASON,
+        label=label,
+        max_length=MAX_REASON,
         error_messages={"required": required_message, "max_length": _too_long(MAX_REASON)},
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_REASON}),
-    )  # fmt: skip
+    )
 
 
 class AnswerForm(forms.Form):
     """Trả lời: the answer text and, where there is one, the document that carries it."""
 
     text = forms.CharField(
-        label="Nội dung trả lời, giải trình", max_length=MAX_CONTENT,
+        label="Nội dung trả lời, giải trình",
+        max_length=MAX_CONTENT,
         error_messages={"required": "Xin ghi nội dung trả lời.", "max_length": _too_long(MAX_CONTENT)},
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_CONTENT}),
-    )  # fmt: skip
+    )
     document_number = forms.CharField(
-        label="Số văn bản", required=False, max_length=MAX_NUMBER,
-        error_messages={"max_length": _too_long(MAX_NUMBER)}, help_text="Ví dụ: 88/UBND-KT. Ghi cùng ngày văn bản.",
-    )  # fmt: skip
+        label="Số văn bản",
+        required=False,
+        max_length=MAX_NUMBER,
+        error_messages={"max_length": _too_long(MAX_NUMBER)},
+        help_text="Ví dụ: 88/UBND-KT. Ghi cùng ngày văn bản.",
+    )
     document_date = _date_field("Ngày văn bản", required=False, help_text="Không sau ngày hôm nay.")
     document_file = forms.FileField(
-        label="Tệp văn bản", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        label="Tệp văn bản",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         help_text="Không bắt buộc. PDF, Word (DOCX) hoặc ảnh; đến 10 MB.",
-        error_messages={"invalid": "Tệp gửi lên không hợp lệ.", "empty": "Tệp gửi lên rỗng.",
-                        "max_length": "Tên tệp quá dài."},
-    )  # fmt: skip
+        error_messages={
+            "invalid": "Tệp gửi lên không hợp lệ.",
+            "empty": "Tệp gửi lên rỗng.",
+            "max_length": "Tên tệp quá dài.",
+        },
+    )
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])

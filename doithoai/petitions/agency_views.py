@@ -255,8 +255,7 @@ def _sent_back(assignment: Assignment, answers: list[Answer], history: list[Hist
     """While the matter is the agency's again after the chair sent its answer back: when, why, and that answer."""
     if assignment.status not in OPEN:
         return None
-    entry = next((h for h in reversed(history) if h.action == "return_answer" and h.at >= assignment.assigned_at),
-                 None)  # fmt: skip
+    entry = next((h for h in reversed(history) if h.action == "return_answer" and h.at >= assignment.assigned_at), None)
     if entry is None:
         return None
     answer = next((a for a in answers if not a.is_current and a.approved_at is None), None)

@@ -28,20 +28,31 @@ def _messages(limit: int | None = None) -> dict[str, str]:
 
 
 def _text(label: str, limit: int, *, required: bool = True, rows: int | None = None, help_text: str = ""):
-    widget = forms.Textarea(attrs={"rows": rows, "maxlength": limit}) if rows else forms.TextInput(
-        attrs={"maxlength": limit}
+    widget = (
+        forms.Textarea(attrs={"rows": rows, "maxlength": limit})
+        if rows
+        else forms.TextInput(attrs={"maxlength": limit})
     )
     return forms.CharField(
-        label=label, max_length=limit, required=required, widget=widget, help_text=help_text,
-        error_messages=_messages(limit), strip=True,
-    )  # fmt: skip
+        label=label,
+        max_length=limit,
+        required=required,
+        widget=widget,
+        help_text=help_text,
+        error_messages=_messages(limit),
+        strip=True,
+    )
 
 
 def _date(label: str, *, required: bool = True, help_text: str = ""):
     return forms.DateField(
-        label=label, required=required, input_formats=DATE_FORMATS, help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), error_messages=_messages(),
-    )  # fmt: skip
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=_messages(),
+    )
 
 
 def _org_choices(orgs, blank: str | None = None) -> list[tuple[str, str]]:
@@ -63,9 +74,12 @@ class NfcForm(forms.Form):
 
 class SummaryForm(NfcForm):
     public_summary = _text(
-        "Tóm tắt công khai", 2000, required=False, rows=4,
+        "Tóm tắt công khai",
+        2000,
+        required=False,
+        rows=4,
         help_text="Điều người dân đọc trên trang công khai; không nêu tên, số điện thoại, địa chỉ người gửi.",
-    )  # fmt: skip
+    )
 
 
 class ClassifyForm(NfcForm):
@@ -86,9 +100,10 @@ class ClassifyForm(NfcForm):
 
 class MergeForm(NfcForm):
     target = _text(
-        "Mã ý kiến chính", 40,
+        "Mã ý kiến chính",
+        40,
         help_text="Mã theo dõi của ý kiến cùng nội dung sẽ giữ lại (ví dụ K7QX-M3RW-9HTD-B).",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,9 +130,12 @@ class AssignForm(NfcForm):
     lead = forms.ChoiceField(label="Cơ quan chủ trì", error_messages=_messages())
     # Check boxes, not a Ctrl-click list: on a phone each organisation is one tap.
     coordinating = forms.MultipleChoiceField(
-        label="Cơ quan phối hợp", required=False, error_messages=_messages(), widget=forms.CheckboxSelectMultiple,
+        label="Cơ quan phối hợp",
+        required=False,
+        error_messages=_messages(),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Không bắt buộc; đánh dấu các cơ quan, tổ chức cùng giải quyết (cơ quan chủ trì không cần đánh dấu).",
-    )  # fmt: skip
+    )
     deadline = _date("Hạn xử lý", required=False, help_text=DEADLINE_HELP)
     instructions = _text("Ý kiến chỉ đạo", 4000, required=False, rows=3)
 
@@ -157,10 +175,11 @@ class HigherAnswerForm(NfcForm):
     document_number = _text("Số văn bản", 40, required=False)
     document_date = _date("Ngày văn bản", required=False)
     document_file = forms.FileField(
-        label="Tệp văn bản", required=False,
+        label="Tệp văn bản",
+        required=False,
         error_messages={"invalid": "Tệp gửi lên không hợp lệ.", "empty": "Tệp gửi lên rỗng."},
         help_text="Không bắt buộc: ảnh, PDF, Word (DOCX) hoặc Excel (XLSX), đến 10 MB.",
-    )  # fmt: skip
+    )
 
 
 class DialogueAnswerForm(NfcForm):
@@ -179,16 +198,20 @@ class DialogueAnswerForm(NfcForm):
 
 class ApproveForm(NfcForm):
     public_text = _text(
-        "Nội dung trả lời công khai", MAX_CONTENT, rows=6,
+        "Nội dung trả lời công khai",
+        MAX_CONTENT,
+        rows=6,
         help_text="Người dân đọc nội dung này khi công khai; bỏ thông tin cá nhân nếu có.",
-    )  # fmt: skip
+    )
 
 
 class ReturnAnswerForm(NfcForm):
     reason = _text(
-        "Lý do trả lại", 2000, rows=3,
+        "Lý do trả lại",
+        2000,
+        rows=3,
         help_text="Nơi trả lời đọc lý do này (điều cần bổ sung, làm rõ) rồi trả lời lại; trả lời mới lại chờ duyệt.",
-    )  # fmt: skip
+    )
 
 
 class PublishForm(NfcForm):

@@ -129,67 +129,185 @@ def _at_started_dialogue(page) -> bool:
 PANELS = {
     p.name: p
     for p in (
-        Panel("summary", "petition.edit_summary", None, f.SummaryForm,
-              lambda p, d, u: actions.edit_public_summary(p, d["public_summary"], by=u),
-              "Đã lưu tóm tắt công khai.", _no_confidential, button="Lưu tóm tắt"),
-        Panel("classify", "petition.classify", (S.RECEIVED, S.CLASSIFIED), f.ClassifyForm,
-              lambda p, d, u: actions.classify(p, topic=d["topic"], kind=d["kind"], jurisdiction=d["jurisdiction"],
-                                               by=u),
-              "Đã phân loại ý kiến.", title="Phân loại", button="Lưu phân loại"),
-        Panel("merge", "petition.merge", (S.RECEIVED, S.CLASSIFIED), f.MergeForm,
-              lambda p, d, u: actions.merge(p, d["target"], by=u),
-              "Đã gộp ý kiến vào ý kiến cùng nội dung.",
-              lambda page: _no_confidential(page) and not page.children,
-              title="Gộp vào ý kiến cùng nội dung", button="Gộp ý kiến", secondary=True),
-        Panel("decline", "petition.decline", (S.RECEIVED, S.CLASSIFIED), f.DeclineForm,
-              lambda p, d, u: actions.decline(p, d["reason"], by=u), "Đã ghi không thụ lý.",
-              title="Không thụ lý", button="Ghi không thụ lý", secondary=True),
-        Panel("legal", "petition.legal_track", (S.RECEIVED, S.CLASSIFIED), f.LegalTrackForm,
-              lambda p, d, u: actions.send_to_legal_track(p, body=d["body"], document=d["document"], by=u),
-              "Đã chuyển xử lý theo quy định.", lambda page: not _no_confidential(page),
-              title="Chuyển xử lý theo quy định", button="Chuyển xử lý"),
-        Panel("assign", "petition.assign", (S.CLASSIFIED, S.ASSIGNED), f.AssignForm,
-              lambda p, d, u: actions.assign(p, d["lead"], coordinating=d["coordinating"], deadline=d["deadline"],
-                                             instructions=d["instructions"], by=u),
-              "Đã giao xử lý.", title="Giao xử lý", button="Giao xử lý"),  # "Giao lại xử lý" once assigned
-        Panel("forward", "petition.forward", (S.CLASSIFIED, S.ASSIGNED), f.ForwardForm,
-              lambda p, d, u: actions.forward(p, d["authority"], outgoing_number=d["outgoing_number"],
-                                              outgoing_date=d["outgoing_date"], deadline=d["deadline"], by=u),
-              "Đã chuyển cấp có thẩm quyền.", title="Chuyển cấp có thẩm quyền", button="Chuyển cấp trên",
-              secondary=True),
-        Panel("higher_answer", "petition.record_answer", (S.FORWARDED,), f.HigherAnswerForm,
-              lambda p, d, u: actions.record_answer(p, d["text"], document_number=d["document_number"],
-                                                    document_date=d["document_date"],
-                                                    document_file=d["document_file"], by=u),
-              "Đã ghi trả lời của cấp trên; trả lời chờ duyệt.", lambda page: page.assignment is not None,
-              title="Ghi trả lời của cấp trên", button="Ghi trả lời", multipart=True),
-        Panel("dialogue_answer", "petition.answer_at_dialogue", (S.CLASSIFIED,), f.DialogueAnswerForm,
-              lambda p, d, u: actions.answer_at_dialogue(p, d["text"], organization=d["organization"], by=u),
-              "Đã ghi trả lời tại hội nghị; trả lời chờ Thường trực duyệt.",
-              lambda page: _at_started_dialogue(page) and _no_confidential(page),
-              title="Trả lời tại hội nghị", button="Ghi trả lời"),
-        Panel("approve", "petition.approve", (S.ANSWER_PENDING,), f.ApproveForm,
-              lambda p, d, u: actions.approve_answer(p, public_text=d["public_text"], by=u),
-              "Đã duyệt nội dung trả lời.", lambda page: page.answer is not None,
-              title="Duyệt trả lời", button="Duyệt"),
-        Panel("return_answer", "petition.return_answer", (S.ANSWER_PENDING,), f.ReturnAnswerForm,
-              lambda p, d, u: actions.return_answer(p, d["reason"], by=u),
-              "Đã trả lại trả lời kèm lý do; nơi trả lời được báo để trả lời lại.", lambda page: page.answer is not None,
-              title="Trả lại để trả lời lại", button="Trả lại", secondary=True),
-        Panel("publish", "petition.publish", (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), f.PublishForm,
-              lambda p, d, u: actions.publish(p, by=u), "Đã công khai kết quả trả lời.",
-              lambda page: _no_confidential(page) and page.answer is not None and page.answer.approved_at is not None,
-              title="Công khai", button="Công khai"),
-        Panel("close", "petition.close", (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), f.CloseForm,
-              lambda p, d, u: actions.close(p, d["reason"], by=u), "Đã kết thúc xử lý ý kiến.",
-              title="Kết thúc không công khai", button="Kết thúc", secondary=True),
-        Panel("extension", "petition.decide_extension", (S.ASSIGNED, S.FORWARDED), f.ExtensionDecisionForm,
-              lambda p, d, u: actions.decide_extension(_pending_extension_of(p), grant=d["decision"] == "grant",
-                                                       note=d["note"], by=u),
-              "Đã quyết định về đề nghị gia hạn.", lambda page: page.pending_extension is not None,
-              title="Đề nghị gia hạn", button="Ghi quyết định"),
+        Panel(
+            "summary",
+            "petition.edit_summary",
+            None,
+            f.SummaryForm,
+            lambda p, d, u: actions.edit_public_summary(p, d["public_summary"], by=u),
+            "Đã lưu tóm tắt công khai.",
+            _no_confidential,
+            button="Lưu tóm tắt",
+        ),
+        Panel(
+            "classify",
+            "petition.classify",
+            (S.RECEIVED, S.CLASSIFIED),
+            f.ClassifyForm,
+            lambda p, d, u: actions.classify(p, topic=d["topic"], kind=d["kind"], jurisdiction=d["jurisdiction"], by=u),
+            "Đã phân loại ý kiến.",
+            title="Phân loại",
+            button="Lưu phân loại",
+        ),
+        Panel(
+            "merge",
+            "petition.merge",
+            (S.RECEIVED, S.CLASSIFIED),
+            f.MergeForm,
+            lambda p, d, u: actions.merge(p, d["target"], by=u),
+            "Đã gộp ý kiến vào ý kiến cùng nội dung.",
+            lambda page: _no_confidential(page) and not page.children,
+            title="Gộp vào ý kiến cùng nội dung",
+            button="Gộp ý kiến",
+            secondary=True,
+        ),
+        Panel(
+            "decline",
+            "petition.decline",
+            (S.RECEIVED, S.CLASSIFIED),
+            f.DeclineForm,
+            lambda p, d, u: actions.decline(p, d["reason"], by=u),
+            "Đã ghi không thụ lý.",
+            title="Không thụ lý",
+            button="Ghi không thụ lý",
+            secondary=True,
+        ),
+        Panel(
+            "legal",
+            "petition.legal_track",
+            (S.RECEIVED, S.CLASSIFIED),
+            f.LegalTrackForm,
+            lambda p, d, u: actions.send_to_legal_track(p, body=d["body"], document=d["document"], by=u),
+            "Đã chuyển xử lý theo quy định.",
+            lambda page: not _no_confidential(page),
+            title="Chuyển xử lý theo quy định",
+            button="Chuyển xử lý",
+        ),
+        Panel(
+            "assign",
+            "petition.assign",
+            (S.CLASSIFIED, S.ASSIGNED),
+            f.AssignForm,
+            lambda p, d, u: actions.assign(
+                p,
+                d["lead"],
+                coordinating=d["coordinating"],
+                deadline=d["deadline"],
+                instructions=d["instructions"],
+                by=u,
+            ),
+            "Đã giao xử lý.",
+            title="Giao xử lý",
+            button="Giao xử lý",
+        ),  # "Giao lại xử lý" once assigned
+        Panel(
+            "forward",
+            "petition.forward",
+            (S.CLASSIFIED, S.ASSIGNED),
+            f.ForwardForm,
+            lambda p, d, u: actions.forward(
+                p,
+                d["authority"],
+                outgoing_number=d["outgoing_number"],
+                outgoing_date=d["outgoing_date"],
+                deadline=d["deadline"],
+                by=u,
+            ),
+            "Đã chuyển cấp có thẩm quyền.",
+            title="Chuyển cấp có thẩm quyền",
+            button="Chuyển cấp trên",
+            secondary=True,
+        ),
+        Panel(
+            "higher_answer",
+            "petition.record_answer",
+            (S.FORWARDED,),
+            f.HigherAnswerForm,
+            lambda p, d, u: actions.record_answer(
+                p,
+                d["text"],
+                document_number=d["document_number"],
+                document_date=d["document_date"],
+                document_file=d["document_file"],
+                by=u,
+            ),
+            "Đã ghi trả lời của cấp trên; trả lời chờ duyệt.",
+            lambda page: page.assignment is not None,
+            title="Ghi trả lời của cấp trên",
+            button="Ghi trả lời",
+            multipart=True,
+        ),
+        Panel(
+            "dialogue_answer",
+            "petition.answer_at_dialogue",
+            (S.CLASSIFIED,),
+            f.DialogueAnswerForm,
+            lambda p, d, u: actions.answer_at_dialogue(p, d["text"], organization=d["organization"], by=u),
+            "Đã ghi trả lời tại hội nghị; trả lời chờ Thường trực duyệt.",
+            lambda page: _at_started_dialogue(page) and _no_confidential(page),
+            title="Trả lời tại hội nghị",
+            button="Ghi trả lời",
+        ),
+        Panel(
+            "approve",
+            "petition.approve",
+            (S.ANSWER_PENDING,),
+            f.ApproveForm,
+            lambda p, d, u: actions.approve_answer(p, public_text=d["public_text"], by=u),
+            "Đã duyệt nội dung trả lời.",
+            lambda page: page.answer is not None,
+            title="Duyệt trả lời",
+            button="Duyệt",
+        ),
+        Panel(
+            "return_answer",
+            "petition.return_answer",
+            (S.ANSWER_PENDING,),
+            f.ReturnAnswerForm,
+            lambda p, d, u: actions.return_answer(p, d["reason"], by=u),
+            "Đã trả lại trả lời kèm lý do; nơi trả lời được báo để trả lời lại.",
+            lambda page: page.answer is not None,
+            title="Trả lại để trả lời lại",
+            button="Trả lại",
+            secondary=True,
+        ),
+        Panel(
+            "publish",
+            "petition.publish",
+            (S.ANSWERED, S.ANSWERED_AT_DIALOGUE),
+            f.PublishForm,
+            lambda p, d, u: actions.publish(p, by=u),
+            "Đã công khai kết quả trả lời.",
+            lambda page: _no_confidential(page) and page.answer is not None and page.answer.approved_at is not None,
+            title="Công khai",
+            button="Công khai",
+        ),
+        Panel(
+            "close",
+            "petition.close",
+            (S.ANSWERED, S.ANSWERED_AT_DIALOGUE),
+            f.CloseForm,
+            lambda p, d, u: actions.close(p, d["reason"], by=u),
+            "Đã kết thúc xử lý ý kiến.",
+            title="Kết thúc không công khai",
+            button="Kết thúc",
+            secondary=True,
+        ),
+        Panel(
+            "extension",
+            "petition.decide_extension",
+            (S.ASSIGNED, S.FORWARDED),
+            f.ExtensionDecisionForm,
+            lambda p, d, u: actions.decide_extension(
+                _pending_extension_of(p), grant=d["decision"] == "grant", note=d["note"], by=u
+            ),
+            "Đã quyết định về đề nghị gia hạn.",
+            lambda page: page.pending_extension is not None,
+            title="Đề nghị gia hạn",
+            button="Ghi quyết định",
+        ),
     )
-}  # fmt: skip
+}
 
 
 # ---------------------------------------------------------------- reading the petition
@@ -232,9 +350,13 @@ class _Page:
         assignments = list(petition.assignments.all())
         self.assignment = next((a for a in assignments if a.is_current), None)
         self.pending_extension = next(
-            (e for e in (self.assignment.extensions.all() if self.assignment else ())
-             if e.status == ExtensionRequest.Status.REQUESTED), None,
-        )  # fmt: skip
+            (
+                e
+                for e in (self.assignment.extensions.all() if self.assignment else ())
+                if e.status == ExtensionRequest.Status.REQUESTED
+            ),
+            None,
+        )
         self.earlier_assignments = [a for a in assignments if not a.is_current]
         answers = list(petition.answers.all())
         self.answer = next((a for a in answers if a.is_current), None)
@@ -242,9 +364,11 @@ class _Page:
         self.children = list(petition.merged_children.all())
         # The merged opinions this user may open are links, the others only their code (one query, when merged).
         related = [c.pk for c in self.children] + ([petition.merged_into_id] if petition.merged_into_id else [])
-        self.openable = set(
-            permissions.petitions_visible_to(self.user).filter(pk__in=related).values_list("pk", flat=True)
-        ) if related else set()  # fmt: skip
+        self.openable = (
+            set(permissions.petitions_visible_to(self.user).filter(pk__in=related).values_list("pk", flat=True))
+            if related
+            else set()
+        )
         self.available = [
             name
             for name, panel in PANELS.items()
@@ -259,9 +383,13 @@ class _Page:
     def _dialogue_answer_later(self) -> str:
         """Why "Trả lời tại hội nghị" is not offered yet, to whoever may record it ("" when it is, or never is)."""
         p = self.petition
-        if ("dialogue_answer" in self.available or p.dialogue_id is None or p.kind in CONFIDENTIAL
-                or p.status not in (S.RECEIVED, S.CLASSIFIED)
-                or not permissions.can(self.user, "petition.answer_at_dialogue", p)):  # fmt: skip
+        if (
+            "dialogue_answer" in self.available
+            or p.dialogue_id is None
+            or p.kind in CONFIDENTIAL
+            or p.status not in (S.RECEIVED, S.CLASSIFIED)
+            or not permissions.can(self.user, "petition.answer_at_dialogue", p)
+        ):
             return ""
         if p.dialogue.status == p.dialogue.Status.CANCELLED:
             return "Buổi đối thoại đã bị hủy: không có trả lời tại hội nghị."
@@ -277,10 +405,11 @@ class _Page:
         if self._orgs is None:
             self._orgs = list(
                 Organization.objects.filter(
-                    unit_id=self.petition.unit_id, is_active=True,
+                    unit_id=self.petition.unit_id,
+                    is_active=True,
                     kind__in=[*ASSIGNABLE_KINDS, Organization.Kind.HIGHER_AUTHORITY],
                 ).order_by("kind", "name")
-            )  # fmt: skip
+            )
         return self._orgs
 
     def form_kwargs(self, name: str) -> dict:
@@ -431,8 +560,9 @@ def identity(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as error:
         raise PermissionDenied(str(error)) from error
     if request.htmx:
-        return render(request, f"{TEMPLATE}#identity", {"petition": petition, "identity": shown,
-                                                          "may_see_identity": True})  # fmt: skip
+        return render(
+            request, f"{TEMPLATE}#identity", {"petition": petition, "identity": shown, "may_see_identity": True}
+        )
     return _respond_page(request, petition, identity=shown)
 
 

@@ -75,27 +75,35 @@ class EntryForm(ActionErrorsMixin, forms.Form):
     dialogue = forms.ChoiceField(label="Buổi", required=False, error_messages=NOT_LISTED)
     name = forms.CharField(label="Họ và tên", required=False, max_length=120, error_messages=_too_long(120))
     phone = forms.CharField(
-        label="Điện thoại", required=False, max_length=30, error_messages=_too_long(30),
+        label="Điện thoại",
+        required=False,
+        max_length=30,
+        error_messages=_too_long(30),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
-    )  # fmt: skip
+    )
     village = forms.ChoiceField(label="Thôn, tổ dân phố", required=False, error_messages=NOT_LISTED)
     address = forms.CharField(label="Địa chỉ", required=False, max_length=255, error_messages=_too_long(255))
     organization_name = forms.CharField(
-        label="Cơ quan, tổ chức, doanh nghiệp", required=False, max_length=200, error_messages=_too_long(200),
+        label="Cơ quan, tổ chức, doanh nghiệp",
+        required=False,
+        max_length=200,
+        error_messages=_too_long(200),
         help_text="Nếu người nêu ý kiến thay mặt một tổ chức hay doanh nghiệp.",
-    )  # fmt: skip
+    )
     kind = forms.ChoiceField(
         label="Loại ý kiến", choices=Petition.Kind.choices, initial=Petition.Kind.KIEN_NGHI, error_messages=NOT_LISTED
     )
     # The length limit is the action's (one message for every channel); the attribute only helps the browser.
     content = forms.CharField(
-        label="Nội dung ý kiến", error_messages={"required": CONTENT_REQUIRED},
+        label="Nội dung ý kiến",
+        error_messages={"required": CONTENT_REQUIRED},
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_CONTENT}),
-    )  # fmt: skip
+    )
     attachments = MultipleFileField(
-        label="Tệp đính kèm", required=False,
+        label="Tệp đính kèm",
+        required=False,
         help_text=f"Không bắt buộc. Tối đa {MAX_FILES} tệp: ảnh, PDF, Word (DOCX), Excel (XLSX); mỗi tệp đến 10 MB.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, dialogues, villages, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,10 +116,12 @@ class EntryForm(ActionErrorsMixin, forms.Form):
         self.fields["village"].choices = [("", "— Không rõ, hoặc ở nơi khác —"), *_village_groups(villages, several)]
         if len(self.units) > 1:
             self.fields["unit"] = forms.ChoiceField(
-                label="Xã tiếp nhận", required=False, choices=[("", "— Theo buổi đã chọn —"), *_choices_of(units)],
+                label="Xã tiếp nhận",
+                required=False,
+                choices=[("", "— Theo buổi đã chọn —"), *_choices_of(units)],
                 error_messages=NOT_LISTED,
                 help_text="Chỉ cần chọn khi ý kiến không gắn với buổi nào.",
-            )  # fmt: skip
+            )
             self.order_fields(["channel", "dialogue", "unit"])
 
     def clean_phone(self) -> str:
@@ -143,8 +153,11 @@ class EntryForm(ActionErrorsMixin, forms.Form):
         """The keyword arguments for actions.submit_petition."""
         data = self.cleaned_data
         fields = ("content", "channel", "kind", "name", "phone", "address", "village", "organization_name", "dialogue")
-        return {**{f: data[f] for f in fields}, "attachments": data.get("attachments") or [],
-                "submission_key": data.get("form_token", "")}  # fmt: skip
+        return {
+            **{f: data[f] for f in fields},
+            "attachments": data.get("attachments") or [],
+            "submission_key": data.get("form_token", ""),
+        }
 
 
 def _dialogue_groups(dialogues, with_unit: bool) -> list:
@@ -178,9 +191,11 @@ class BatchForm(ActionErrorsMixin, forms.Form):
     """What every row of a batch shares: the dialogue the opinions are sent for (optional)."""
 
     dialogue = forms.ChoiceField(
-        label="Gửi kèm buổi đối thoại", required=False, error_messages=NOT_LISTED,
+        label="Gửi kèm buổi đối thoại",
+        required=False,
+        error_messages=NOT_LISTED,
         help_text="Không bắt buộc: chọn buổi sắp tới nếu các ý kiến được tổng hợp để gửi trước buổi đó.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, dialogues, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,9 +213,10 @@ class BatchRowForm(ActionErrorsMixin, forms.Form):
     """One opinion of the list; a row left blank is skipped."""
 
     content = forms.CharField(
-        label="Nội dung", error_messages={"required": "Xin nhập nội dung ý kiến ở dòng này (hoặc xóa các ô đã điền)."},
+        label="Nội dung",
+        error_messages={"required": "Xin nhập nội dung ý kiến ở dòng này (hoặc xóa các ô đã điền)."},
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_CONTENT}),
-    )  # fmt: skip
+    )
     name = forms.CharField(label="Người nêu", required=False, max_length=120, error_messages=_too_long(120))
     village = forms.ChoiceField(label="Thôn", required=False, error_messages=NOT_LISTED)
     kind = forms.ChoiceField(
@@ -238,9 +254,13 @@ class BaseBatchFormSet(BaseFormSet):
 def batch_formset(rows: int):
     """A formset class showing `rows` rows (at most MAX_BATCH_ROWS)."""
     return formset_factory(
-        BatchRowForm, formset=BaseBatchFormSet, extra=max(1, min(rows, MAX_BATCH_ROWS)), max_num=MAX_BATCH_ROWS,
-        absolute_max=MAX_BATCH_ROWS, validate_max=True,
-    )  # fmt: skip
+        BatchRowForm,
+        formset=BaseBatchFormSet,
+        extra=max(1, min(rows, MAX_BATCH_ROWS)),
+        max_num=MAX_BATCH_ROWS,
+        absolute_max=MAX_BATCH_ROWS,
+        validate_max=True,
+    )
 
 
 def raw_rows(data, prefix: str, count: int) -> list[dict]:

@@ -54,19 +54,26 @@ class ImportColumnsForm(forms.Form):
             choices.append((str(index), label))
         for field, label in importing.COLUMN_LABELS.items():
             self.fields[field] = forms.TypedChoiceField(
-                label=label, choices=choices, coerce=int, empty_value=None, required=field == "content",
-                initial=chosen.get(field), error_messages={"required": "Xin chọn cột chứa nội dung ý kiến."},
-            )  # fmt: skip
+                label=label,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=field == "content",
+                initial=chosen.get(field),
+                error_messages={"required": "Xin chọn cột chứa nội dung ý kiến."},
+            )
         lines = [("0", "Không có dòng tiêu đề: mọi dòng đều là ý kiến")]
         lines += [
             (str(line), f"Dòng {line}: {' | '.join(c for c in cells if c.strip())[:60]}")
             for line, cells in found.sample
         ]
         self.fields["header_line"] = forms.TypedChoiceField(
-            label="Dòng tiêu đề", choices=lines, coerce=int,
+            label="Dòng tiêu đề",
+            choices=lines,
+            coerce=int,
             initial=header_line if header_line is not None else (found.sample[0][0] if found.sample else 0),
             help_text="Các dòng từ dòng tiêu đề trở lên không được nhập.",
-        )  # fmt: skip
+        )
 
     def columns(self) -> dict[str, int | None]:
         return {field: self.cleaned_data.get(field) for field in importing.COLUMN_LABELS}
@@ -77,18 +84,21 @@ class ImportCommitForm(forms.Form):
 
     skip_errors = forms.BooleanField(label="Bỏ qua các dòng lỗi", required=False)
     confirm = forms.TypedMultipleChoiceField(
-        label="Vẫn nhập dòng này", coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Vẫn nhập dòng này",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Dòng %(value)s không có trong danh sách các dòng trùng để xác nhận."},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, batch, duplicate_lines: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.batch = batch
         self.fields["confirm"].choices = [(line, line) for line in duplicate_lines]
         if batch.rows_invalid:
-            self.fields["skip_errors"].label = (
-                f"Bỏ qua {batch.rows_invalid} dòng lỗi: chỉ nhập các dòng hợp lệ (các dòng lỗi không được lưu)"
-            )
+            self.fields[
+                "skip_errors"
+            ].label = f"Bỏ qua {batch.rows_invalid} dòng lỗi: chỉ nhập các dòng hợp lệ (các dòng lỗi không được lưu)"
 
     def chosen(self) -> tuple[int | None, bool | None]:
         """(duplicates confirmed, errors skipped) as posted; (None, None) before anything is posted, when the page

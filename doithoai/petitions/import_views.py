@@ -90,9 +90,12 @@ def import_file(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 batch = actions.upload_import(
-                    organization, data=upload.read(importing.MAX_BYTES + 1), original_name=upload.name,
-                    by=request.user, dialogue=form.cleaned_data["dialogue"],
-                )  # fmt: skip
+                    organization,
+                    data=upload.read(importing.MAX_BYTES + 1),
+                    original_name=upload.name,
+                    by=request.user,
+                    dialogue=form.cleaned_data["dialogue"],
+                )
             except importing.ImportRefused as error:
                 form.add_error("file", str(error))
             except ActionError as error:
@@ -150,9 +153,15 @@ class _BatchPage:
 
     def render(self, stage: str, status: int = 200, template: str = TEMPLATE, **extra) -> HttpResponse:
         context = {
-            "organizations": self.organizations, "organization": self.batch.organization, "batch": self.batch,
-            "stage": stage, "url": self.url, "action": self.upload_url, "max_rows": importing.MAX_ROWS, **extra,
-        }  # fmt: skip
+            "organizations": self.organizations,
+            "organization": self.batch.organization,
+            "batch": self.batch,
+            "stage": stage,
+            "url": self.url,
+            "action": self.upload_url,
+            "max_rows": importing.MAX_ROWS,
+            **extra,
+        }
         return render(self.request, template, context, status=status)
 
     # ------------------------------------------------------------ preview, columns, confirmation
@@ -191,24 +200,34 @@ class _BatchPage:
         commit_form = commit_form or self._commit_form(duplicates)
         wording = commit_form.wording()
         return self.render(
-            "preview", status=status, page=page, shown=actions.checked_rows(batch, page.object_list),
-            shown_only=shown_only, query=f"xem={shown_only}" if shown_only else "", commit_form=commit_form,
+            "preview",
+            status=status,
+            page=page,
+            shown=actions.checked_rows(batch, page.object_list),
+            shown_only=shown_only,
+            query=f"xem={shown_only}" if shown_only else "",
+            commit_form=commit_form,
             recognised=[label for field, label in importing.COLUMN_LABELS.items() if field in batch.columns],
-            columns_form=columns_form or self._columns_form(), inline_rows=actions.IMPORT_INLINE_ROWS,
-            duplicates=duplicates, unlisted=batch.rows_duplicate - len(duplicates),
+            columns_form=columns_form or self._columns_form(),
+            inline_rows=actions.IMPORT_INLINE_ROWS,
+            duplicates=duplicates,
+            unlisted=batch.rows_duplicate - len(duplicates),
             confirmed=set(commit_form.cleaned_data.get("confirm") or ()) if commit_form.is_bound else set(),
-            same_file=import_duplicates.same_file(batch), commit_label=wording["label"],
+            same_file=import_duplicates.same_file(batch),
+            commit_label=wording["label"],
             commit_script=json.dumps(wording["script"], ensure_ascii=False),
-        )  # fmt: skip
+        )
 
     def choose_columns(self) -> HttpResponse:
         form = self._columns_form(self.request.POST)
         if form.is_valid():
             try:
                 actions.choose_import_columns(
-                    self.batch, columns=form.columns(), header_line=form.cleaned_data["header_line"],
+                    self.batch,
+                    columns=form.columns(),
+                    header_line=form.cleaned_data["header_line"],
                     by=self.request.user,
-                )  # fmt: skip
+                )
             except ValidationError as error:
                 show_action_errors(form, error)
             except ActionError:
@@ -226,9 +245,11 @@ class _BatchPage:
             return self.preview(commit_form=form, duplicates=duplicates, status=422)
         try:
             actions.start_import(
-                self.batch, skip_errors=form.cleaned_data["skip_errors"], confirmed=form.cleaned_data["confirm"],
+                self.batch,
+                skip_errors=form.cleaned_data["skip_errors"],
+                confirmed=form.cleaned_data["confirm"],
                 by=self.request.user,
-            )  # fmt: skip
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
             return self.preview(commit_form=form, duplicates=duplicates, status=422)

@@ -28,7 +28,6 @@ from django.core.exceptions import ValidationError
 
 from doithoai.lib import legacy_text
 from doithoai.lib.contact import normalise_phone
-from doithoai.lib.legacy_text import looks_tcvn3, repair_tcvn3  # noqa: F401  (kept here for older callers)
 from doithoai.lib.text import fold, nfc, nfc_line
 from doithoai.lib.uploads import MAX_BYTES
 

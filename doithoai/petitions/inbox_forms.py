@@ -32,16 +32,22 @@ UNCLASSIFIED = 0  # the "Lĩnh vực" choice of the petitions without a topic (n
 
 def _choice(label: str, choices, **kwargs) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label, required=False, choices=[("", "Tất cả"), *choices], error_messages={"invalid_choice": INVALID_CHOICE},
+        label=label,
+        required=False,
+        choices=[("", "Tất cả"), *choices],
+        error_messages={"invalid_choice": INVALID_CHOICE},
         **kwargs,
-    )  # fmt: skip
+    )
 
 
 def _date(label: str) -> forms.DateField:
     return forms.DateField(
-        label=label, required=False, input_formats=DATE_FORMATS, error_messages={"invalid": INVALID_DATE},
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": INVALID_DATE},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )  # fmt: skip
+    )
 
 
 class InboxFilterForm(forms.Form):
@@ -49,9 +55,12 @@ class InboxFilterForm(forms.Form):
 
     q = forms.CharField(label="Tìm kiếm", required=False, strip=True)
     trang_thai = forms.TypedMultipleChoiceField(
-        label="Trạng thái", required=False, choices=Petition.Status.choices,
-        error_messages={"invalid_choice": INVALID_CHOICE}, widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+        label="Trạng thái",
+        required=False,
+        choices=Petition.Status.choices,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+        widget=forms.CheckboxSelectMultiple,
+    )
     qua_han = forms.BooleanField(label="Chỉ ý kiến quá hạn", required=False)
     sap_den_han = forms.BooleanField(label="Chỉ ý kiến sắp đến hạn (5 ngày)", required=False)
     cho_cong_khai = forms.BooleanField(label="Chờ công khai (đã duyệt trả lời, chưa công khai)", required=False)
@@ -150,15 +159,21 @@ class BulkAssignForm(_UnitForm):
     )
     # Check boxes, not a Ctrl-click list: on a phone each organisation is one tap (drawn by includes/check_field.html).
     coordinating = forms.ModelMultipleChoiceField(
-        label="Cơ quan phối hợp", queryset=Organization.objects.none(), required=False,
+        label="Cơ quan phối hợp",
+        queryset=Organization.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": NOT_OFFERED, "invalid_pk_value": NOT_OFFERED},
         help_text="Không bắt buộc; đánh dấu các cơ quan, tổ chức cùng giải quyết (cơ quan chủ trì không cần đánh dấu).",
-    )  # fmt: skip
+    )
     deadline = forms.DateField(
-        label="Hạn xử lý", required=False, input_formats=DATE_FORMATS, help_text=DEADLINE_HELP,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), error_messages={"invalid": INVALID_DATE},
-    )  # fmt: skip
+        label="Hạn xử lý",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=DEADLINE_HELP,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": INVALID_DATE},
+    )
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)

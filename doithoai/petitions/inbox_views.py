@@ -190,8 +190,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _filter(qs: QuerySet[Petition], chosen: dict) -> QuerySet[Petition]:
     """The filters that parsed, each narrowing the visible set."""
-    simple = {"loai": "kind", "kenh": "channel", "buoi": "dialogue_id", "to_chuc": "submitter_organization_id",
-              "thon": "village_id"}  # fmt: skip
+    simple = {
+        "loai": "kind",
+        "kenh": "channel",
+        "buoi": "dialogue_id",
+        "to_chuc": "submitter_organization_id",
+        "thon": "village_id",
+    }
     for name, field in simple.items():
         if name in chosen:
             qs = qs.filter(**{field: chosen[name]})
@@ -252,9 +257,10 @@ def _rows(qs: QuerySet[Petition]) -> QuerySet[Petition]:
         to_attr="current_assignments",
     )
     excerpt = Case(
-        When(kind__in=list(CONFIDENTIAL_LABELS), then=Value("")), default=Substr("content", 1, EXCERPT),
+        When(kind__in=list(CONFIDENTIAL_LABELS), then=Value("")),
+        default=Substr("content", 1, EXCERPT),
         output_field=CharField(),
-    )  # fmt: skip
+    )
     length = Case(When(kind__in=list(CONFIDENTIAL_LABELS), then=Value(0)), default=Length("content"))
     return (
         qs.select_related("topic__parent")
@@ -270,7 +276,7 @@ def _rows(qs: QuerySet[Petition]) -> QuerySet[Petition]:
             "unit_id",
             "topic__name",
             "topic__parent__name",
-        )  # fmt: skip
+        )
     )
 
 
@@ -297,13 +303,22 @@ def _counts(base: QuerySet[Petition], today: dt.date, query) -> dict:
     rows = base.order_by().values("status").annotate(n=Count("pk"), late=Count("pk", filter=queries.overdue_q(today)))
     by_status = {row["status"]: row for row in rows}
     statuses = [
-        {"value": value, "label": label, "n": by_status.get(value, {}).get("n", 0),
-         "url": _filter_url({"trang_thai": [value]}), "active": query.getlist("trang_thai") == [value]}
+        {
+            "value": value,
+            "label": label,
+            "n": by_status.get(value, {}).get("n", 0),
+            "url": _filter_url({"trang_thai": [value]}),
+            "active": query.getlist("trang_thai") == [value],
+        }
         for value, label in S.choices
-    ]  # fmt: skip
+    ]
     late = sum(row["late"] for row in by_status.values())
-    return {"statuses": statuses, "overdue": late, "overdue_url": _filter_url({"qua_han": ["1"]}),
-            "all": sum(row["n"] for row in by_status.values())}  # fmt: skip
+    return {
+        "statuses": statuses,
+        "overdue": late,
+        "overdue_url": _filter_url({"qua_han": ["1"]}),
+        "all": sum(row["n"] for row in by_status.values()),
+    }
 
 
 def _filter_url(query: dict) -> str:

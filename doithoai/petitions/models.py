@@ -167,9 +167,13 @@ class Petition(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người nhập")
     )
     imported_in = models.ForeignKey(
-        "PetitionImport", models.SET_NULL, null=True, blank=True, related_name="petitions",
+        "PetitionImport",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="petitions",
         verbose_name=_("nhập từ tệp"),
-    )  # fmt: skip
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     # The one-time token of the form it came from (lib/form_token.py): the same form posted twice is one petition.
     submission_key = models.CharField(_("mã lần gửi"), max_length=64, blank=True, editable=False)
@@ -219,7 +223,8 @@ class Petition(models.Model):
                 name="petition_anonymous_has_no_identity",
             ),
             models.UniqueConstraint(
-                fields=["unit", "submission_key"], condition=~Q(submission_key=""),
+                fields=["unit", "submission_key"],
+                condition=~Q(submission_key=""),
                 name="petition_submission_key_unique",
             ),
         ]
@@ -239,11 +244,6 @@ class Petition(models.Model):
         from doithoai.lib.text import fold
 
         self.public_search_key = fold(f"{self.public_summary} {answer_text}") if self.is_public else ""
-
-    def move_to(self, status: str) -> None:
-        """Set the status; only the action functions call this, inside their transaction."""
-        self.status = status
-        self.save(update_fields=["status", "updated_at"])
 
 
 # The status the public sees for each internal status (DESIGN.md §3); merged shows its parent's.
@@ -617,9 +617,13 @@ class PetitionImport(models.Model):
         "accounts.Organization", models.PROTECT, related_name="petition_imports", verbose_name=_("tổ chức gửi")
     )
     dialogue = models.ForeignKey(
-        "plans.Dialogue", models.PROTECT, null=True, blank=True, related_name="petition_imports",
+        "plans.Dialogue",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petition_imports",
         verbose_name=_("cho buổi"),
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="petition_imports", verbose_name=_("người tải lên")
     )

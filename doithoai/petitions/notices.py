@@ -34,10 +34,15 @@ def receipt(petition: Petition) -> None:
         f"Mã theo dõi: {petition.code}\nTra cứu tình hình giải quyết: {url}\n"
     )
     notify_contact(
-        f"petition:{petition.pk}:receipt", kind=N.RECEIPT, email=petition.submitter_email,
-        phone=petition.submitter_phone, subject=f"Đã tiếp nhận ý kiến — mã {petition.code}", body=body,
-        sms=f"{petition.unit.short_name}: da tiep nhan y kien, ma {petition.code}. Tra cuu: {url}", petition=petition,
-    )  # fmt: skip
+        f"petition:{petition.pk}:receipt",
+        kind=N.RECEIPT,
+        email=petition.submitter_email,
+        phone=petition.submitter_phone,
+        subject=f"Đã tiếp nhận ý kiến — mã {petition.code}",
+        body=body,
+        sms=f"{petition.unit.short_name}: da tiep nhan y kien, ma {petition.code}. Tra cuu: {url}",
+        petition=petition,
+    )
 
 
 def status_changed(petition: Petition) -> None:
@@ -45,11 +50,15 @@ def status_changed(petition: Petition) -> None:
     label = PUBLIC_STATUS_LABELS.get(petition.status, petition.get_status_display())
     url = status_url(petition)
     notify_contact(
-        f"petition:{petition.pk}:history:{_latest_entry_id(petition)}", kind=N.STATUS,
-        email=petition.submitter_email, phone=petition.submitter_phone,
-        subject=f"Ý kiến {petition.code}: {label}", body=f"Ý kiến mã {petition.code} hiện ở trạng thái: {label}.\n"
-        f"Xem chi tiết: {url}\n", sms=f"Y kien {petition.code}: {label}. Xem: {url}", petition=petition,
-    )  # fmt: skip
+        f"petition:{petition.pk}:history:{_latest_entry_id(petition)}",
+        kind=N.STATUS,
+        email=petition.submitter_email,
+        phone=petition.submitter_phone,
+        subject=f"Ý kiến {petition.code}: {label}",
+        body=f"Ý kiến mã {petition.code} hiện ở trạng thái: {label}.\nXem chi tiết: {url}\n",
+        sms=f"Y kien {petition.code}: {label}. Xem: {url}",
+        petition=petition,
+    )
 
 
 def _staff(unit_id: int, role: str, organization_id: int | None = None) -> list[User]:
@@ -67,8 +76,16 @@ def _email_of(user: User) -> str:
 
 def _tell_staff(users, event_key: str, kind: str, subject: str, body: str, petition: Petition) -> None:
     for user in users:
-        notify(f"{event_key}:user:{user.pk}", kind=kind, channel="email", recipient=_email_of(user),
-               subject=subject, body=body, petition=petition, recipient_user=user)  # fmt: skip
+        notify(
+            f"{event_key}:user:{user.pk}",
+            kind=kind,
+            channel="email",
+            recipient=_email_of(user),
+            subject=subject,
+            body=body,
+            petition=petition,
+            recipient_user=user,
+        )
 
 
 def _summary(petition: Petition) -> str:
@@ -82,58 +99,104 @@ def assigned(assignment) -> None:
     if assignment.instructions:
         body += f"Ý kiến chỉ đạo: {assignment.instructions}\n"
     key = f"assignment:{assignment.pk}:assigned"
-    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id), key, N.ASSIGNED,
-                subject, body, petition)  # fmt: skip
+    _tell_staff(
+        _staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id),
+        key,
+        N.ASSIGNED,
+        subject,
+        body,
+        petition,
+    )
     if assignment.lead.email:
-        notify(f"{key}:org", kind=N.ASSIGNED, channel="email", recipient=assignment.lead.email, subject=subject,
-               body=body, petition=petition)  # fmt: skip
+        notify(
+            f"{key}:org",
+            kind=N.ASSIGNED,
+            channel="email",
+            recipient=assignment.lead.email,
+            subject=subject,
+            body=body,
+            petition=petition,
+        )
     for org in assignment.coordinating.all():
-        _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.AGENCY, org.pk), f"{key}:coord:{org.pk}",
-                    N.ASSIGNED, "Phối hợp: " + subject, body, petition)  # fmt: skip
+        _tell_staff(
+            _staff(petition.unit_id, RoleAssignment.Role.AGENCY, org.pk),
+            f"{key}:coord:{org.pk}",
+            N.ASSIGNED,
+            "Phối hợp: " + subject,
+            body,
+            petition,
+        )
 
 
 def returned(assignment) -> None:
     petition = assignment.petition
-    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.COORDINATOR), f"assignment:{assignment.pk}:returned",
-                N.STATUS, f"{assignment.lead.name} trả lại ý kiến {petition.code}",
-                f"Lý do: {assignment.returned_reason}\n", petition)  # fmt: skip
+    _tell_staff(
+        _staff(petition.unit_id, RoleAssignment.Role.COORDINATOR),
+        f"assignment:{assignment.pk}:returned",
+        N.STATUS,
+        f"{assignment.lead.name} trả lại ý kiến {petition.code}",
+        f"Lý do: {assignment.returned_reason}\n",
+        petition,
+    )
 
 
 def extension_requested(request) -> None:
     petition = request.assignment.petition
-    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.COORDINATOR), f"extension:{request.pk}:requested",
-                N.STATUS, f"Xin gia hạn ý kiến {petition.code} đến {request.requested_deadline:%d/%m/%Y}",
-                f"{request.assignment.lead.name}: {request.reason}\n", petition)  # fmt: skip
+    _tell_staff(
+        _staff(petition.unit_id, RoleAssignment.Role.COORDINATOR),
+        f"extension:{request.pk}:requested",
+        N.STATUS,
+        f"Xin gia hạn ý kiến {petition.code} đến {request.requested_deadline:%d/%m/%Y}",
+        f"{request.assignment.lead.name}: {request.reason}\n",
+        petition,
+    )
 
 
 def extension_decided(request) -> None:
     assignment = request.assignment
     petition = assignment.petition
     verdict = "được gia hạn" if request.status == request.Status.GRANTED else "không được gia hạn"
-    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id),
-                f"extension:{request.pk}:decided", N.STATUS, f"Ý kiến {petition.code} {verdict}",
-                f"{request.decision_note}\n", petition)  # fmt: skip
+    _tell_staff(
+        _staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id),
+        f"extension:{request.pk}:decided",
+        N.STATUS,
+        f"Ý kiến {petition.code} {verdict}",
+        f"{request.decision_note}\n",
+        petition,
+    )
 
 
 def answer_pending(petition: Petition) -> None:
-    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.CHAIR),
-                f"petition:{petition.pk}:pending:{_latest_entry_id(petition)}", N.STATUS,
-                f"Trả lời ý kiến {petition.code} chờ duyệt", f"{_summary(petition)}\n", petition)  # fmt: skip
+    _tell_staff(
+        _staff(petition.unit_id, RoleAssignment.Role.CHAIR),
+        f"petition:{petition.pk}:pending:{_latest_entry_id(petition)}",
+        N.STATUS,
+        f"Trả lời ý kiến {petition.code} chờ duyệt",
+        f"{_summary(petition)}\n",
+        petition,
+    )
 
 
 def reopened(petition: Petition) -> None:
-    _tell_staff(_staff(petition.unit_id, RoleAssignment.Role.COORDINATOR),
-                f"petition:{petition.pk}:reopened:{_latest_entry_id(petition)}", N.STATUS,
-                f"Người gửi chưa hài lòng với trả lời ý kiến {petition.code}", f"{_summary(petition)}\n",
-                petition)  # fmt: skip
+    _tell_staff(
+        _staff(petition.unit_id, RoleAssignment.Role.COORDINATOR),
+        f"petition:{petition.pk}:reopened:{_latest_entry_id(petition)}",
+        N.STATUS,
+        f"Người gửi chưa hài lòng với trả lời ý kiến {petition.code}",
+        f"{_summary(petition)}\n",
+        petition,
+    )
 
 
 def answer_returned(petition: Petition, assignment, reason: str) -> None:
     """The chair sent an answer back: the lead agency (its officers and its address, as when it was assigned; for an
     answer of a higher authority or given in the hall, the Party Office) is told why, to answer again."""
     agency = assignment is not None and assignment.lead.kind != "higher_authority"
-    users = (_staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id) if agency
-             else _staff(petition.unit_id, RoleAssignment.Role.COORDINATOR))  # fmt: skip
+    users = (
+        _staff(petition.unit_id, RoleAssignment.Role.AGENCY, assignment.lead_id)
+        if agency
+        else _staff(petition.unit_id, RoleAssignment.Role.COORDINATOR)
+    )
     page = (
         reverse("petitions:agency_item", args=[assignment.pk])
         if agency
@@ -141,9 +204,18 @@ def answer_returned(petition: Petition, assignment, reason: str) -> None:
     )
     key = f"petition:{petition.pk}:answer_returned:{_latest_entry_id(petition)}"
     subject = f"Trả lời ý kiến {petition.code} được trả lại để trả lời lại"
-    body = (f"Thường trực Đảng ủy chưa duyệt, trả lại trả lời ý kiến {petition.code}: {_summary(petition)}\n"
-            f"Lý do trả lại: {reason}\nXem và trả lời lại: {absolute_url(page)}\n")  # fmt: skip
+    body = (
+        f"Thường trực Đảng ủy chưa duyệt, trả lại trả lời ý kiến {petition.code}: {_summary(petition)}\n"
+        f"Lý do trả lại: {reason}\nXem và trả lời lại: {absolute_url(page)}\n"
+    )
     _tell_staff(users, key, N.STATUS, subject, body, petition)
     if agency and assignment.lead.email:
-        notify(f"{key}:org", kind=N.STATUS, channel="email", recipient=assignment.lead.email, subject=subject,
-               body=body, petition=petition)  # fmt: skip
+        notify(
+            f"{key}:org",
+            kind=N.STATUS,
+            channel="email",
+            recipient=assignment.lead.email,
+            subject=subject,
+            body=body,
+            petition=petition,
+        )

@@ -141,17 +141,28 @@ def public_status(petition: Petition) -> dict:
     confidential = petition.kind in ("khieu_nai", "to_cao")
     # Every published answer, newest first: the current one, and those the submitter was not satisfied with (the
     # case reopened), which stay on the page (one query).
-    published = [] if confidential else list(
-        shown.answers.filter(published_at__isnull=False).select_related("organization").order_by("-published_at", "-pk")
-    )  # fmt: skip
+    published = (
+        []
+        if confidential
+        else list(
+            shown.answers.filter(published_at__isnull=False)
+            .select_related("organization")
+            .order_by("-published_at", "-pk")
+        )
+    )
     current = next((a for a in published if a.is_current), None)
     answer = _public_answer(current) if current is not None and shown.is_public else None
     earlier = [_public_answer(a) for a in published if not a.is_current]
     steps = [
-        {"at": h.at, "action": h.action, "status": h.to_status, "label": PUBLIC_STATUS_LABELS.get(h.to_status, ""),
-         "note": "" if confidential else h.note}
+        {
+            "at": h.at,
+            "action": h.action,
+            "status": h.to_status,
+            "label": PUBLIC_STATUS_LABELS.get(h.to_status, ""),
+            "note": "" if confidential else h.note,
+        }
         for h in petition.history.filter(is_public=True).order_by("at", "id")
-    ]  # fmt: skip
+    ]
     topic = shown.topic.canonical if shown.topic_id else None
     return {
         "code": petition.code,
@@ -166,7 +177,9 @@ def public_status(petition: Petition) -> dict:
         "steps": steps,
         "answer": answer,
         "earlier_answers": earlier,
-        "reopened": _reopening(shown, published[0], petition.unit) if published and not published[0].is_current else None,
+        "reopened": _reopening(shown, published[0], petition.unit)
+        if published and not published[0].is_current
+        else None,
         # The submitter rates the published answer of their own petition, once.
         "can_rate": bool(answer) and shown is petition and not answer["satisfaction"],
         "unit": petition.unit.name,

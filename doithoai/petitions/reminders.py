@@ -45,9 +45,19 @@ OPEN_PETITION = (S.ASSIGNED, S.FORWARDED)
 CONFIDENTIAL = (Petition.Kind.KHIEU_NAI, Petition.Kind.TO_CAO)
 # What the messages need of an assignment (never the petition's full text: 10,000 of them are read at once).
 ASSIGNMENT_FIELDS = (
-    "petition", "lead", "deadline", "outgoing_number", "outgoing_date", "lead__name", "lead__kind", "lead__email",
-    "petition__unit", "petition__code", "petition__kind", "petition__public_summary",
-)  # fmt: skip
+    "petition",
+    "lead",
+    "deadline",
+    "outgoing_number",
+    "outgoing_date",
+    "lead__name",
+    "lead__kind",
+    "lead__email",
+    "petition__unit",
+    "petition__code",
+    "petition__kind",
+    "petition__public_summary",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -350,9 +360,17 @@ def send(messages: list[Message]) -> Counter:
     for m in messages:
         if m.key in sent_before:
             continue
-        notification = notify(m.key, kind=m.kind, channel=Notification.Channel.EMAIL, recipient=m.recipient,
-                              subject=m.subject, body=m.body, petition=m.petition, recipient_user=m.user,
-                              unit_id=m.unit_id)  # fmt: skip
+        notification = notify(
+            m.key,
+            kind=m.kind,
+            channel=Notification.Channel.EMAIL,
+            recipient=m.recipient,
+            subject=m.subject,
+            body=m.body,
+            petition=m.petition,
+            recipient_user=m.user,
+            unit_id=m.unit_id,
+        )
         if notification is not None:
             queued[m.kind] += 1
     return queued
@@ -387,6 +405,10 @@ def run(
         return Counter()
     messages = collect(units, today, before=before, escalate_after=escalate_after)
     queued = send(messages)
-    logger.info("Nhắc việc ngày %s: %s thông báo cần gửi, %s thông báo mới.", today.isoformat(), len(messages),
-                sum(queued.values()))  # fmt: skip
+    logger.info(
+        "Nhắc việc ngày %s: %s thông báo cần gửi, %s thông báo mới.",
+        today.isoformat(),
+        len(messages),
+        sum(queued.values()),
+    )
     return queued

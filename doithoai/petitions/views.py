@@ -310,9 +310,13 @@ class _BatchPage:
     def _submit_row(self, form, dialogue: Dialogue | None) -> Petition | None:
         try:
             return actions.submit_petition(
-                self.unit, channel=Petition.Channel.ORG_BATCH, organization=self.organization, dialogue=dialogue,
-                by=self.request.user, **form.submission(),
-            )  # fmt: skip
+                self.unit,
+                channel=Petition.Channel.ORG_BATCH,
+                organization=self.organization,
+                dialogue=dialogue,
+                by=self.request.user,
+                **form.submission(),
+            )
         except ValidationError as error:
             form.add_action_errors(error)
             return None

@@ -36,9 +36,19 @@ from doithoai.plans.models import (
 
 St = Dialogue.Status
 PLAN_TEXTS = (
-    "legal_bases", "purposes", "requirements", "audiences", "content", "forms", "schedule", "place", "proceedings",
-    "implementation", "closing", "distribution",
-)  # fmt: skip
+    "legal_bases",
+    "purposes",
+    "requirements",
+    "audiences",
+    "content",
+    "forms",
+    "schedule",
+    "place",
+    "proceedings",
+    "implementation",
+    "closing",
+    "distribution",
+)
 MAX_TEXT = 20_000
 SLIP_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read back from handwriting
 OPEN_FOR_SPEAKERS = (St.PLANNED, St.SCHEDULED, St.ANNOUNCED)
@@ -65,9 +75,14 @@ def _require(user, action: str, obj) -> None:
 def _event(dialogue: Dialogue, action: str, by, *, to: str | None = None, note: str = "") -> DialogueEvent:
     """Record an action in the dialogue's history; with `to`, also move the dialogue to that status."""
     event = DialogueEvent.objects.create(
-        dialogue=dialogue, at=clock.now(), actor=by if getattr(by, "is_authenticated", False) else None,
-        action=action, from_status=dialogue.status if to else "", to_status=to or "", note=note,
-    )  # fmt: skip
+        dialogue=dialogue,
+        at=clock.now(),
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        action=action,
+        from_status=dialogue.status if to else "",
+        to_status=to or "",
+        note=note,
+    )
     if to and to != dialogue.status:
         dialogue.status = to
         dialogue.save(update_fields=["status"])
@@ -127,16 +142,25 @@ def create_plan(
         raise ValidationError(errors)
     try:
         register = register_for(
-            issuing_body, DocumentRegister.DocType.KE_HOACH, issued_on, style=DocumentRegister.Style.PARTY,
+            issuing_body,
+            DocumentRegister.DocType.KE_HOACH,
+            issued_on,
+            style=DocumentRegister.Style.PARTY,
             body_symbol="ĐU",
-        )  # fmt: skip
+        )
     except RegisterError as error:
         raise ValidationError({"issued_on": [str(error)]}) from error
     document = issue_number(register, issued_on=issued_on, summary=title, signer_post=signer_post, by=by)
     return Plan.objects.create(
-        unit=unit, document=document, issued_on=issued_on, year=year, title=title, signer_post=signer_post,
-        supersedes=supersedes, **cleaned,
-    )  # fmt: skip
+        unit=unit,
+        document=document,
+        issued_on=issued_on,
+        year=year,
+        title=title,
+        signer_post=signer_post,
+        supersedes=supersedes,
+        **cleaned,
+    )
 
 
 @transaction.atomic
@@ -177,11 +201,15 @@ def generate_quarterly_dialogues(plan: Plan, *, by) -> list[Dialogue]:
         if index in taken:
             continue
         dialogue = Dialogue.objects.create(
-            unit_id=plan.unit_id, plan=plan, kind=Dialogue.Kind.REGULAR,
+            unit_id=plan.unit_id,
+            plan=plan,
+            kind=Dialogue.Kind.REGULAR,
             title=defaults.QUARTERLY_TITLE.format(quarter=quarter, year=plan.year),
-            audience=defaults.QUARTERLY_AUDIENCE, tentative_month=dt.date(plan.year, month, 1),
-            place=plan.place or defaults.PLACE, chair_post=plan.signer_post,
-        )  # fmt: skip
+            audience=defaults.QUARTERLY_AUDIENCE,
+            tentative_month=dt.date(plan.year, month, 1),
+            place=plan.place or defaults.PLACE,
+            chair_post=plan.signer_post,
+        )
         _default_agenda(dialogue)
         _event(dialogue, "create", by, note="Tạo từ kế hoạch (giao ban quý)")
         created.append(dialogue)
@@ -214,9 +242,14 @@ def add_task(
     if errors:
         raise ValidationError(errors)
     return PlanTask.objects.create(
-        plan=plan, organization=organization, title=title, due_on=due_on, section=section, purpose=purpose,
+        plan=plan,
+        organization=organization,
+        title=title,
+        due_on=due_on,
+        section=section,
+        purpose=purpose,
         dialogue=dialogue,
-    )  # fmt: skip
+    )
 
 
 SECTION_III = {
@@ -254,11 +287,18 @@ def create_section_iii_tasks(plan: Plan, *, by) -> list[PlanTask]:
             last_day = announcing.last_publication_day(dialogue)
             wanted += [(org, dialogue, PlanTask.Purpose.ANNOUNCE, "III.3", last_day) for org in publishers.values()]
     created = [
-        PlanTask(plan=plan, organization=org, dialogue=dialogue, purpose=purpose, section=section, due_on=due,
-                 title=SECTION_III[purpose])
+        PlanTask(
+            plan=plan,
+            organization=org,
+            dialogue=dialogue,
+            purpose=purpose,
+            section=section,
+            due_on=due,
+            title=SECTION_III[purpose],
+        )
         for org, dialogue, purpose, section, due in wanted
         if (org.pk, dialogue.pk if dialogue else None, purpose) not in have
-    ]  # fmt: skip
+    ]
     PlanTask.objects.bulk_create(created)
     return created
 
@@ -327,9 +367,16 @@ def create_dialogue(
         message = f"Kế hoạch này đã có buổi “{same[0].title}” ({when}). Nếu đây là một buổi khác, xin xác nhận."
         raise ValidationError({"title": [ValidationError(message, code="duplicate_title")]})
     dialogue = Dialogue.objects.create(
-        unit=unit, plan=plan, kind=kind, title=title, audience=audience, content=content,
-        tentative_month=tentative_month.replace(day=1), place=place, chair_post=chair_post,
-    )  # fmt: skip
+        unit=unit,
+        plan=plan,
+        kind=kind,
+        title=title,
+        audience=audience,
+        content=content,
+        tentative_month=tentative_month.replace(day=1),
+        place=place,
+        chair_post=chair_post,
+    )
     _default_agenda(dialogue)
     _event(dialogue, "create", by)
     return dialogue
@@ -385,7 +432,9 @@ def set_dialogue_members(dialogue: Dialogue, *, secretaries=(), receivers=(), by
         (u, DialogueMember.Role.RECEIVER) for u in receivers
     ]
     for user, _role in wanted:
-        if not permissions.is_staff_user(user) or not any(r.unit_id == dialogue.unit_id for r in permissions.roles_of(user)):
+        if not permissions.is_staff_user(user) or not any(
+            r.unit_id == dialogue.unit_id for r in permissions.roles_of(user)
+        ):
             raise ValidationError({"members": [f"Tài khoản {user} không thuộc đơn vị này."]})
     DialogueMember.objects.filter(dialogue=dialogue).delete()
     DialogueMember.objects.bulk_create(DialogueMember(dialogue=dialogue, user=u, role=r) for u, r in wanted)
@@ -482,12 +531,17 @@ def _tell_speakers_of_cancellation(dialogue: Dialogue) -> None:
     waiting = dialogue.speaker_requests.filter(
         status__in=(SpeakerRequest.Status.REQUESTED, SpeakerRequest.Status.ACCEPTED)
     ).exclude(phone="")
-    text = f"{dialogue.unit.name}: buổi \"{dialogue.title}\" ({_when(dialogue)}) đã bị hủy. Lý do: {dialogue.cancellation_reason}"
+    text = f'{dialogue.unit.name}: buổi "{dialogue.title}" ({_when(dialogue)}) đã bị hủy. Lý do: {dialogue.cancellation_reason}'
     for request in waiting:
         notify(
-            f"dialogue-cancelled:{dialogue.pk}:speaker:{request.pk}", kind="status", channel="sms",
-            recipient=request.phone, subject=f"Hủy buổi {dialogue.title}"[:200], body=text[:600], unit_id=dialogue.unit_id,
-        )  # fmt: skip
+            f"dialogue-cancelled:{dialogue.pk}:speaker:{request.pk}",
+            kind="status",
+            channel="sms",
+            recipient=request.phone,
+            subject=f"Hủy buổi {dialogue.title}"[:200],
+            body=text[:600],
+            unit_id=dialogue.unit_id,
+        )
 
 
 # ------------------------------------------------------------------ announcement (thông báo)
@@ -553,8 +607,13 @@ def publish_announcement(announcement: Announcement, *, by, late_reason: str = "
 
 @transaction.atomic
 def announce(
-    dialogue: Dialogue, *, by, portal_text: str | None = None, radio_script: str | None = None,
-    late_reason: str = "", base_url: str = "",
+    dialogue: Dialogue,
+    *,
+    by,
+    portal_text: str | None = None,
+    radio_script: str | None = None,
+    late_reason: str = "",
+    base_url: str = "",
 ) -> Announcement:
     """Đăng thông báo as one step: the texts as edited (composed from the dialogue when not given) are saved and
     published at once; a refusal (late without a reason …) keeps neither."""
@@ -584,7 +643,9 @@ def invite(dialogue: Dialogue, *, organizations=(), persons=(), by) -> list[Invi
     have_orgs = set(dialogue.invitations.exclude(organization=None).values_list("organization_id", flat=True))
     have_people = set(dialogue.invitations.exclude(person=None).values_list("person_id", flat=True))
     now = clock.now()
-    created = [Invitation(dialogue=dialogue, organization=o, sent_at=now) for o in organizations if o.pk not in have_orgs]
+    created = [
+        Invitation(dialogue=dialogue, organization=o, sent_at=now) for o in organizations if o.pk not in have_orgs
+    ]
     created += [Invitation(dialogue=dialogue, person=p, sent_at=now) for p in persons if p.pk not in have_people]
     Invitation.objects.bulk_create(created)
     if created:
@@ -654,7 +715,9 @@ def print_slips(dialogue: Dialogue, *, kind: str, count: int, by) -> list[Printe
     while len(slips) < count:
         try:
             with transaction.atomic():
-                slips.append(PrintedSlip.objects.create(dialogue=dialogue, kind=kind, code=new_slip_code(), printed_at=now))
+                slips.append(
+                    PrintedSlip.objects.create(dialogue=dialogue, kind=kind, code=new_slip_code(), printed_at=now)
+                )
         except IntegrityError:  # the same code drawn twice (1 in 10^11): draw again
             continue
     _event(dialogue, "print_slips", by, note=f"In {count} {PrintedSlip.Kind(kind).label.lower()}")
@@ -711,10 +774,17 @@ def register_speaker(
         raise ValidationError(errors)
     last = dialogue.speaker_requests.aggregate(m=Max("position"))["m"] or 0
     request = SpeakerRequest.objects.create(
-        dialogue=dialogue, name=name, phone=phone, on_behalf_of=on_behalf_of, organization=organization,
-        topic=topic, summary=summary, as_business=as_business or bool(organization and organization.kind == "business"),
-        position=last + 1, slip_code=slip_code or None,
-    )  # fmt: skip
+        dialogue=dialogue,
+        name=name,
+        phone=phone,
+        on_behalf_of=on_behalf_of,
+        organization=organization,
+        topic=topic,
+        summary=summary,
+        as_business=as_business or bool(organization and organization.kind == "business"),
+        position=last + 1,
+        slip_code=slip_code or None,
+    )
     if slip is not None:
         slip.used_at = clock.now()
         slip.save(update_fields=["used_at"])
@@ -811,10 +881,14 @@ def add_reception_day(
         raise ValidationError(errors)
     who = chair_post.title if chair_post else "Bí thư Đảng ủy"
     dialogue = Dialogue.objects.create(
-        unit=unit, kind=Dialogue.Kind.RECEPTION, title=f"Tiếp công dân định kỳ của đồng chí {who}",
-        tentative_month=day.replace(day=1), starts_at=starts_at, ends_at=ends_at, place=place,
+        unit=unit,
+        kind=Dialogue.Kind.RECEPTION,
+        title=f"Tiếp công dân định kỳ của đồng chí {who}",
+        tentative_month=day.replace(day=1),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
         chair_post=chair_post,
-    )  # fmt: skip
+    )
     _event(dialogue, "create", by, to=St.SCHEDULED, note=f"Ngày tiếp công dân {day:%d/%m/%Y}")
     return dialogue
-

@@ -358,8 +358,11 @@ def portal_text(dialogue: Dialogue, base_url: str = "") -> str:
             lines.append(f"   {position}. {step}" + (f" ({presenter})." if presenter else "."))
     lines.append(f"{number + 1}. Cách thức tham gia:")
     lines += _portal_participation(dialogue, base_url, level)
-    lines += ["", f"{organiser} trân trọng thông báo để cán bộ, đảng viên, đoàn viên, hội viên và Nhân dân được biết, "
-              "tham gia./."]  # fmt: skip
+    lines += [
+        "",
+        f"{organiser} trân trọng thông báo để cán bộ, đảng viên, đoàn viên, hội viên và Nhân dân được biết, "
+        "tham gia./.",
+    ]
     return nfc("\n".join(lines))
 
 

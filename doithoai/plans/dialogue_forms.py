@@ -1,7 +1,6 @@
 """Forms of the staff page of a dialogue and of its announcement: they only parse what the officer typed; the
 actions in plans/actions.py decide and record (and check again what these check)."""
 
-
 from django import forms
 from django.utils import timezone
 
@@ -32,9 +31,14 @@ def _text_field(label: str, limit: int, *, required=True, rows=None, required_me
         else forms.TextInput(attrs={"maxlength": limit})
     )
     return forms.CharField(
-        label=label, max_length=limit, required=required, widget=widget, strip=True,
-        error_messages={"required": required_message, "max_length": too_long(limit)}, **kw,
-    )  # fmt: skip
+        label=label,
+        max_length=limit,
+        required=required,
+        widget=widget,
+        strip=True,
+        error_messages={"required": required_message, "max_length": too_long(limit)},
+        **kw,
+    )
 
 
 # ---------------------------------------------------------------- schedule
@@ -44,9 +48,12 @@ class ScheduleForm(DayTimePlaceForm):
     """Ấn định thời gian, địa điểm: the day, the start and end time, the place and who chairs."""
 
     chair_post = PostChoice(
-        label="Chủ trì", queryset=Post.objects.none(), required=False, empty_label="— Giữ như hiện tại —",
+        label="Chủ trì",
+        queryset=Post.objects.none(),
+        required=False,
+        empty_label="— Giữ như hiện tại —",
         error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, dialogue: Dialogue, **kwargs):
         if "initial" not in kwargs and not args:
@@ -87,13 +94,19 @@ class MembersForm(forms.Form):
     """Phân công thư ký và bộ phận tiếp nhận, tổng hợp ý kiến."""
 
     secretaries = _UserChoices(
-        label="Thư ký", queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Thư ký",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
+    )
     receivers = _UserChoices(
-        label="Bộ phận tiếp nhận, tổng hợp ý kiến", queryset=User.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
+        label="Bộ phận tiếp nhận, tổng hợp ý kiến",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=CHOICE_ERRORS,
+    )
 
     def __init__(self, *args, dialogue: Dialogue, members=(), **kwargs):
         if "initial" not in kwargs and not args:
@@ -112,10 +125,13 @@ class MembersForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     position = forms.IntegerField(
-        label="Thứ tự", required=False, min_value=1, max_value=99,
+        label="Thứ tự",
+        required=False,
+        min_value=1,
+        max_value=99,
         error_messages={"invalid": "Xin nhập một số.", "min_value": "Từ 1 trở lên.", "max_value": "Tối đa 99."},
         widget=forms.NumberInput(attrs={"min": 1, "max": 99, "inputmode": "numeric"}),
-    )  # fmt: skip
+    )
     title = _text_field("Nội dung", 2000, required=False, rows=2)
     presenter = _text_field("Người thực hiện", 200, required=False)
 
@@ -156,9 +172,14 @@ class _AgendaFormSet(forms.BaseFormSet):
 
 
 AgendaFormSet = forms.formset_factory(
-    AgendaItemForm, formset=_AgendaFormSet, extra=AGENDA_EXTRA, can_delete=True, max_num=MAX_AGENDA_ITEMS,
-    absolute_max=MAX_AGENDA_ITEMS + AGENDA_EXTRA, validate_max=False,
-)  # fmt: skip
+    AgendaItemForm,
+    formset=_AgendaFormSet,
+    extra=AGENDA_EXTRA,
+    can_delete=True,
+    max_num=MAX_AGENDA_ITEMS,
+    absolute_max=MAX_AGENDA_ITEMS + AGENDA_EXTRA,
+    validate_max=False,
+)
 
 
 def agenda_formset(dialogue: Dialogue, agenda, data=None) -> _AgendaFormSet:
@@ -176,13 +197,19 @@ class InviteForm(forms.Form):
     """Mời: organisations (grouped by kind) and persons of the unit."""
 
     organizations = forms.ModelMultipleChoiceField(
-        label="Cơ quan, tổ chức", queryset=Organization.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
-    persons = forms.ModelMultipleChoiceField(
-        label="Cá nhân", queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Cơ quan, tổ chức",
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
+    )
+    persons = forms.ModelMultipleChoiceField(
+        label="Cá nhân",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=CHOICE_ERRORS,
+    )
 
     def __init__(self, *args, dialogue: Dialogue, invited_orgs=(), invited_people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,9 +245,10 @@ class ReplyForm(forms.Form):
     """Ghi trả lời giấy mời."""
 
     reply = forms.ChoiceField(
-        label="Trả lời", choices=Invitation.Reply.choices,
+        label="Trả lời",
+        choices=Invitation.Reply.choices,
         error_messages={"required": "Xin chọn trả lời.", "invalid_choice": "Trả lời không hợp lệ."},
-    )  # fmt: skip
+    )
     note = _text_field("Ghi chú", 255, required=False)
 
     def clean_note(self) -> str:
@@ -231,10 +259,14 @@ class AttendanceForm(forms.Form):
     """Điểm danh: the invitations whose invitee was present."""
 
     present = forms.MultipleChoiceField(
-        label="Đại biểu có mặt", required=False, widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Lựa chọn không hợp lệ (không phải giấy mời của buổi này).",
-                        "invalid_list": "Lựa chọn không hợp lệ."},
-    )  # fmt: skip
+        label="Đại biểu có mặt",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Lựa chọn không hợp lệ (không phải giấy mời của buổi này).",
+            "invalid_list": "Lựa chọn không hợp lệ.",
+        },
+    )
 
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,13 +307,19 @@ class AnnouncementForm(forms.Form):
         "Nội dung đăng Cổng thông tin", MAX_TEXT, rows=14, required_message="Xin ghi nội dung thông báo."
     )
     radio_script = _text_field(
-        "Bài đọc trên Đài truyền thanh", MAX_TEXT, rows=14, required_message="Xin ghi bài đọc trên Đài truyền thanh.",
+        "Bài đọc trên Đài truyền thanh",
+        MAX_TEXT,
+        rows=14,
+        required_message="Xin ghi bài đọc trên Đài truyền thanh.",
         help_text="Viết như đọc: không viết tắt, không địa chỉ trang web, số viết bằng chữ.",
-    )  # fmt: skip
+    )
     late_reason = _text_field(
-        "Lý do đăng muộn", 2000, required=False, rows=3,
+        "Lý do đăng muộn",
+        2000,
+        required=False,
+        rows=3,
         help_text="Bắt buộc khi đăng sau hạn; được lưu làm căn cứ.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, late: bool = False, publishing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -104,9 +104,10 @@ class _Page:
             forms["members"] = f.MembersForm(dialogue=d, members=self.members)
             forms["agenda"] = f.agenda_formset(d, self.agenda)
             forms["invite"] = f.InviteForm(
-                dialogue=d, invited_orgs=[i.organization_id for i in self.invitations if i.organization_id],
+                dialogue=d,
+                invited_orgs=[i.organization_id for i in self.invitations if i.organization_id],
                 invited_people=[i.person_id for i in self.invitations if i.person_id],
-            )  # fmt: skip
+            )
             forms["cancel"] = f.CancelForm()
         if self.can_console:
             forms["attendance"] = f.AttendanceForm(invitations=self.invitations)
@@ -222,9 +223,13 @@ def _schedule(request, dialogue):
     if form.is_valid():
         d = form.cleaned_data
         call = lambda: actions.schedule_dialogue(  # noqa: E731
-            dialogue, starts_at=d["starts_at"], ends_at=d["ends_at"], place=d["place"], chair_post=d["chair_post"],
+            dialogue,
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            place=d["place"],
+            chair_post=d["chair_post"],
             by=request.user,
-        )  # fmt: skip
+        )
         if _run(form, call):
             return form, "Đã ấn định thời gian, địa điểm."
     return form, None
@@ -259,10 +264,11 @@ def _agenda(request, dialogue):
 def _invite(request, dialogue):
     invited = Invitation.objects.filter(dialogue=dialogue)
     form = f.InviteForm(
-        request.POST, dialogue=dialogue,
+        request.POST,
+        dialogue=dialogue,
         invited_orgs=invited.exclude(organization=None).values_list("organization_id", flat=True),
         invited_people=invited.exclude(person=None).values_list("person_id", flat=True),
-    )  # fmt: skip
+    )
     if form.is_valid():
         d = form.cleaned_data
         result = []
@@ -359,8 +365,9 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 def _announcement_context(request, dialogue: Dialogue, form=None, errors=None) -> dict:
     now, today = clock.now(), clock.today()
     announcements = list(dialogue.announcements.select_related("published_by__person").order_by("-pk"))
-    published = next((a for a in sorted(announcements, key=lambda a: a.published_at or now, reverse=True)
-                      if a.published_at), None)  # fmt: skip
+    published = next(
+        (a for a in sorted(announcements, key=lambda a: a.published_at or now, reverse=True) if a.published_at), None
+    )
     draft = next((a for a in announcements if a.published_at is None), None)
     dated = bool(dialogue.starts_at) and dialogue.status in (St.SCHEDULED, St.ANNOUNCED)
     can_publish = dated and dialogue.status == St.SCHEDULED and dialogue.starts_at > now
@@ -443,9 +450,12 @@ def announcement_save(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         call = lambda: actions.compose_announcement(  # noqa: E731
-            dialogue, by=request.user, base_url=urls.base_url(), portal_text=d["portal_text"],
+            dialogue,
+            by=request.user,
+            base_url=urls.base_url(),
+            portal_text=d["portal_text"],
             radio_script=d["radio_script"],
-        )  # fmt: skip
+        )
         if _run(form, call):
             return _done(request, "Đã lưu bản soạn thông báo.", _announcement_url(dialogue))
     return _announcement_failed(request, dialogue, form)
@@ -463,10 +473,16 @@ def announcement_publish(request: HttpRequest, pk: int) -> HttpResponse:
         published = []
 
         def call():
-            published.append(actions.announce(
-                dialogue, by=request.user, base_url=urls.base_url(), portal_text=d["portal_text"],
-                radio_script=d["radio_script"], late_reason=d.get("late_reason", ""),
-            ))  # fmt: skip
+            published.append(
+                actions.announce(
+                    dialogue,
+                    by=request.user,
+                    base_url=urls.base_url(),
+                    portal_text=d["portal_text"],
+                    radio_script=d["radio_script"],
+                    late_reason=d.get("late_reason", ""),
+                )
+            )
 
         if _run(form, call):
             a = published[0]

@@ -64,13 +64,15 @@ class TimeInput(forms.TimeInput):
 
 
 def date_field(label: str, **extra) -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(), input_formats=DATE_FORMATS, error_messages=DATE_ERRORS,
-                           **extra)  # fmt: skip
+    return forms.DateField(
+        label=label, widget=DateInput(), input_formats=DATE_FORMATS, error_messages=DATE_ERRORS, **extra
+    )
 
 
 def time_field(label: str, **extra) -> forms.TimeField:
-    return forms.TimeField(label=label, widget=TimeInput(), input_formats=TIME_FORMATS, error_messages=TIME_ERRORS,
-                           **extra)  # fmt: skip
+    return forms.TimeField(
+        label=label, widget=TimeInput(), input_formats=TIME_FORMATS, error_messages=TIME_ERRORS, **extra
+    )
 
 
 class PostChoice(forms.ModelChoiceField):
@@ -99,9 +101,11 @@ class DayTimePlaceForm(forms.Form):
     start = time_field("Giờ bắt đầu")
     end = time_field("Giờ kết thúc", required=False, help_text="Không bắt buộc.")
     place = forms.CharField(
-        label="Địa điểm", max_length=200, widget=forms.TextInput(attrs={"maxlength": 200}),
+        label="Địa điểm",
+        max_length=200,
+        widget=forms.TextInput(attrs={"maxlength": 200}),
         error_messages={"required": "Xin ghi địa điểm.", "max_length": too_long(200)},
-    )  # fmt: skip
+    )
 
     def clean_place(self) -> str:
         return nfc_line(self.cleaned_data["place"])

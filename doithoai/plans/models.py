@@ -106,7 +106,12 @@ class Dialogue(models.Model):
     ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=200, blank=True)
     chair_post = models.ForeignKey(
-        "accounts.Post", models.PROTECT, null=True, blank=True, related_name="chaired_dialogues", verbose_name=_("chủ trì")
+        "accounts.Post",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chaired_dialogues",
+        verbose_name=_("chủ trì"),
     )
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.PLANNED)
     minutes = models.TextField(_("biên bản"), blank=True)
@@ -125,12 +130,15 @@ class Dialogue(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=[k.value for k in DialogueKind]), name="dialogue_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=[s.value for s in DialogueStatus]), name="dialogue_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in DialogueStatus]), name="dialogue_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(starts_at__isnull=False) | Q(tentative_month__isnull=False), name="dialogue_has_time"
             ),
             models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")), name="dialogue_ends_after_start"
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="dialogue_ends_after_start",
             ),
             # Only a dialogue with a date and time can be announced, held or concluded (a planned one may be cancelled).
             models.CheckConstraint(
@@ -241,7 +249,12 @@ class PlanTask(models.Model):
     due_on = models.DateField(_("hạn"), null=True, blank=True)
     done_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người xác nhận")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người xác nhận"),
     )
 
     class Meta:
@@ -301,7 +314,11 @@ class Invitation(models.Model):
 
     dialogue = models.ForeignKey(Dialogue, models.CASCADE, related_name="invitations", verbose_name=_("buổi"))
     organization = models.ForeignKey(
-        "accounts.Organization", models.PROTECT, null=True, blank=True, related_name="invitations",
+        "accounts.Organization",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
         verbose_name=_("tổ chức"),
     )
     person = models.ForeignKey(
@@ -321,12 +338,16 @@ class Invitation(models.Model):
                 condition=Q(organization__isnull=False) | Q(person__isnull=False), name="invitation_has_invitee"
             ),
             models.UniqueConstraint(
-                fields=["dialogue", "organization"], condition=Q(organization__isnull=False), name="invitation_unique_org"
+                fields=["dialogue", "organization"],
+                condition=Q(organization__isnull=False),
+                name="invitation_unique_org",
             ),
             models.UniqueConstraint(
                 fields=["dialogue", "person"], condition=Q(person__isnull=False), name="invitation_unique_person"
             ),
-            models.CheckConstraint(condition=Q(reply__in=["pending", "accepted", "declined"]), name="invitation_reply_valid"),
+            models.CheckConstraint(
+                condition=Q(reply__in=["pending", "accepted", "declined"]), name="invitation_reply_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -347,7 +368,11 @@ class SpeakerRequest(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     on_behalf_of = models.CharField(_("thay mặt"), max_length=200, blank=True)
     organization = models.ForeignKey(
-        "accounts.Organization", models.SET_NULL, null=True, blank=True, related_name="speaker_requests",
+        "accounts.Organization",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_requests",
         verbose_name=_("tổ chức"),
     )
     topic = models.ForeignKey(
@@ -359,7 +384,11 @@ class SpeakerRequest(models.Model):
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
     slip_code = models.CharField(_("mã phiếu in sẵn"), max_length=20, null=True, blank=True, unique=True)
     petition = models.OneToOneField(
-        "petitions.Petition", models.SET_NULL, null=True, blank=True, related_name="speaker_request",
+        "petitions.Petition",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_request",
         verbose_name=_("ý kiến phát sinh"),
     )
     created_at = models.DateTimeField(_("đăng ký lúc"), auto_now_add=True)

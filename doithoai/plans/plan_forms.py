@@ -45,28 +45,39 @@ class PlanChoice(forms.ModelChoiceField):
 def _text_field(name: str, label: str, rows: int, help_text: str) -> forms.CharField:
     if name == "place":
         return forms.CharField(
-            label=label, required=False, max_length=200, help_text=help_text,
+            label=label,
+            required=False,
+            max_length=200,
+            help_text=help_text,
             error_messages={"max_length": too_long(200)},
-        )  # fmt: skip
+        )
     return forms.CharField(
-        label=label, required=False, max_length=MAX_TEXT, help_text=help_text,
+        label=label,
+        required=False,
+        max_length=MAX_TEXT,
+        help_text=help_text,
         error_messages={"max_length": too_long(MAX_TEXT)},
         widget=forms.Textarea(attrs={"rows": rows, "maxlength": MAX_TEXT}),
-    )  # fmt: skip
+    )
 
 
 class PlanEditForm(forms.Form):
     """Sửa kế hoạch: the title, the signer and the texts (the number and date stay those issued)."""
 
     title = forms.CharField(
-        label="Trích yếu", max_length=400, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 400}),
+        label="Trích yếu",
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 400}),
         error_messages={"required": "Xin ghi trích yếu của kế hoạch.", "max_length": too_long(400)},
         help_text="Ví dụ: Tiếp xúc, đối thoại trực tiếp giữa người đứng đầu cấp ủy, chính quyền với Nhân dân năm 2026",
-    )  # fmt: skip
+    )
     signer_post = PostChoice(
-        label="Người ký", queryset=Post.objects.none(), required=False, empty_label="— Chưa chọn —",
+        label="Người ký",
+        queryset=Post.objects.none(),
+        required=False,
+        empty_label="— Chưa chọn —",
         error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,23 +103,32 @@ class PlanEditForm(forms.Form):
         return [self[name] for name, *_ in PLAN_TEXT_FIELDS]
 
 
-
 class PlanCreateForm(PlanEditForm):
     """Ban hành kế hoạch: also the year, the date, the issuing body and the plan it replaces."""
 
     year = forms.IntegerField(
-        label="Năm của kế hoạch", min_value=2000, max_value=2100,
-        error_messages={"required": "Xin ghi năm.", "invalid": "Năm không hợp lệ.",
-                        "min_value": "Năm không hợp lệ.", "max_value": "Năm không hợp lệ."},
-    )  # fmt: skip
+        label="Năm của kế hoạch",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Xin ghi năm.",
+            "invalid": "Năm không hợp lệ.",
+            "min_value": "Năm không hợp lệ.",
+            "max_value": "Năm không hợp lệ.",
+        },
+    )
     issued_on = date_field("Ngày ban hành", help_text="Số kế hoạch lấy tự động từ sổ văn bản của cơ quan ban hành.")
     issuing_body = forms.ModelChoiceField(
         label="Cơ quan ban hành", queryset=Organization.objects.none(), empty_label=None, error_messages=CHOICE_ERRORS
     )
     supersedes = PlanChoice(
-        label="Thay thế kế hoạch", queryset=Plan.objects.none(), required=False, empty_label="— Không thay thế —",
-        help_text="Các buổi đã tổ chức theo kế hoạch cũ vẫn thuộc kế hoạch cũ.", error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
+        label="Thay thế kế hoạch",
+        queryset=Plan.objects.none(),
+        required=False,
+        empty_label="— Không thay thế —",
+        help_text="Các buổi đã tổ chức theo kế hoạch cũ vẫn thuộc kế hoạch cũ.",
+        error_messages=CHOICE_ERRORS,
+    )
 
     field_order = ["title", "year", "issued_on", "issuing_body", "signer_post", "supersedes"]
 
@@ -172,28 +192,43 @@ class DialogueAddForm(forms.Form):
         label="Tên buổi", max_length=300, error_messages={"required": "Xin ghi tên buổi.", "max_length": too_long(300)}
     )
     tentative_month = MonthField(
-        label="Tháng dự kiến", widget=MonthInput(), help_text="Mặc định tháng tới; ngày giờ cụ thể ấn định sau.",
-        error_messages={"required": "Xin chọn tháng dự kiến.", "invalid": "Tháng không hợp lệ; xin nhập dạng tháng/năm."},
-    )  # fmt: skip
-    place = forms.CharField(
-        label="Địa điểm", max_length=200, required=False, error_messages={"max_length": too_long(200)},
-        help_text="Để trống: địa điểm của kế hoạch.",
-    )  # fmt: skip
-    audience = forms.CharField(
-        label="Thành phần, đối tượng", required=False, max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT}), error_messages={"max_length": too_long(MAX_TEXT)},
-    )  # fmt: skip
-    content = forms.CharField(
-        label="Nội dung", required=False, max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}), error_messages={"max_length": too_long(MAX_TEXT)},
-    )  # fmt: skip
-    chair_post = PostChoice(
-        label="Chủ trì", queryset=Post.objects.none(), required=False, empty_label="— Chưa chọn —",
-        error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
-    same_title_confirmed = forms.BooleanField(
-        label="Đây là một buổi khác: vẫn thêm buổi cùng tên", required=False
+        label="Tháng dự kiến",
+        widget=MonthInput(),
+        help_text="Mặc định tháng tới; ngày giờ cụ thể ấn định sau.",
+        error_messages={
+            "required": "Xin chọn tháng dự kiến.",
+            "invalid": "Tháng không hợp lệ; xin nhập dạng tháng/năm.",
+        },
     )
+    place = forms.CharField(
+        label="Địa điểm",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": too_long(200)},
+        help_text="Để trống: địa điểm của kế hoạch.",
+    )
+    audience = forms.CharField(
+        label="Thành phần, đối tượng",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT}),
+        error_messages={"max_length": too_long(MAX_TEXT)},
+    )
+    content = forms.CharField(
+        label="Nội dung",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}),
+        error_messages={"max_length": too_long(MAX_TEXT)},
+    )
+    chair_post = PostChoice(
+        label="Chủ trì",
+        queryset=Post.objects.none(),
+        required=False,
+        empty_label="— Chưa chọn —",
+        error_messages=CHOICE_ERRORS,
+    )
+    same_title_confirmed = forms.BooleanField(label="Đây là một buổi khác: vẫn thêm buổi cùng tên", required=False)
 
     def __init__(self, *args, unit: Unit, plan: Plan, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,14 +248,16 @@ class DialogueAddForm(forms.Form):
         return month
 
 
-
 class ReceptionDayForm(DayTimePlaceForm):
     """Thêm ngày tiếp công dân: the date, the hours, the place and who receives."""
 
     chair_post = PostChoice(
-        label="Người tiếp", queryset=Post.objects.none(), required=False, empty_label="— Bí thư Đảng ủy —",
+        label="Người tiếp",
+        queryset=Post.objects.none(),
+        required=False,
+        empty_label="— Bí thư Đảng ủy —",
         error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,22 +280,27 @@ class TaskForm(forms.Form):
         label="Cơ quan, tổ chức", queryset=Organization.objects.none(), error_messages=CHOICE_ERRORS
     )
     title = forms.CharField(
-        label="Nhiệm vụ", max_length=300, widget=forms.TextInput(attrs={"maxlength": 300}),
+        label="Nhiệm vụ",
+        max_length=300,
+        widget=forms.TextInput(attrs={"maxlength": 300}),
         error_messages={"required": "Xin ghi nội dung nhiệm vụ.", "max_length": too_long(300)},
-    )  # fmt: skip
+    )
     section = forms.CharField(label="Mục", max_length=20, initial="III", required=False)
     purpose = forms.ChoiceField(label="Loại nhiệm vụ", choices=PlanTask.Purpose.choices, required=False)
     due_on = date_field("Hạn", required=False)
     dialogue = forms.ModelChoiceField(
-        label="Cho buổi", queryset=Dialogue.objects.none(), required=False, empty_label="— Không gắn với buổi nào —",
+        label="Cho buổi",
+        queryset=Dialogue.objects.none(),
+        required=False,
+        empty_label="— Không gắn với buổi nào —",
         error_messages=CHOICE_ERRORS,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(unit_id=plan.unit_id, is_active=True).exclude(
-            kind=Organization.Kind.HIGHER_AUTHORITY
-        )
+        self.fields["organization"].queryset = Organization.objects.filter(
+            unit_id=plan.unit_id, is_active=True
+        ).exclude(kind=Organization.Kind.HIGHER_AUTHORITY)
         self.fields["dialogue"].queryset = plan.dialogues.exclude(kind=Dialogue.Kind.RECEPTION)
         self.fields["dialogue"].label_from_instance = lambda d: d.title
 

@@ -75,11 +75,20 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanCreateForm(request.POST, unit=unit)
     if form.is_valid():
         data = form.cleaned_data
-        plan = run_action(form, lambda: actions.create_plan(
-                unit, title=data["title"], year=data["year"], issued_on=data["issued_on"],
-                issuing_body=data["issuing_body"], signer_post=data["signer_post"], supersedes=data["supersedes"],
-                by=request.user, **form.texts(),
-            ))  # fmt: skip
+        plan = run_action(
+            form,
+            lambda: actions.create_plan(
+                unit,
+                title=data["title"],
+                year=data["year"],
+                issued_on=data["issued_on"],
+                issuing_body=data["issuing_body"],
+                signer_post=data["signer_post"],
+                supersedes=data["supersedes"],
+                by=request.user,
+                **form.texts(),
+            ),
+        )
         if plan is not None:
             return _done(request, f"Đã ban hành Kế hoạch số {plan.code}.", _plan_url(plan))
     return _form_page(request, form, unit=unit, status=422)
@@ -95,10 +104,16 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_page(request, PlanEditForm(unit=plan.unit, initial=initial), unit=plan.unit, plan=plan)
     form = PlanEditForm(request.POST, unit=plan.unit)
     if form.is_valid():
-        done = run_action(form, lambda: actions.update_plan(
-                plan, title=form.cleaned_data["title"], signer_post=form.cleaned_data["signer_post"], by=request.user,
+        done = run_action(
+            form,
+            lambda: actions.update_plan(
+                plan,
+                title=form.cleaned_data["title"],
+                signer_post=form.cleaned_data["signer_post"],
+                by=request.user,
                 **form.texts(),
-            ))  # fmt: skip
+            ),
+        )
         if done is not None:
             return _done(request, "Đã lưu kế hoạch.", _plan_url(plan))
     return _form_page(request, form, unit=plan.unit, plan=plan, status=422)
@@ -142,10 +157,18 @@ def plan_add_dialogue(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             dialogue = actions.create_dialogue(
-                plan.unit, kind=data["kind"], title=data["title"], plan=plan, tentative_month=data["tentative_month"],
-                audience=data["audience"], content=data["content"], place=data["place"], chair_post=data["chair_post"],
-                same_title_confirmed=data["same_title_confirmed"], by=request.user,
-            )  # fmt: skip
+                plan.unit,
+                kind=data["kind"],
+                title=data["title"],
+                plan=plan,
+                tentative_month=data["tentative_month"],
+                audience=data["audience"],
+                content=data["content"],
+                place=data["place"],
+                chair_post=data["chair_post"],
+                same_title_confirmed=data["same_title_confirmed"],
+                by=request.user,
+            )
         except ValidationError as error:
             if any(e.code == "duplicate_title" for e in getattr(error, "error_dict", {}).get("title", [])):
                 same = queries.same_title_dialogues(plan, data["title"])
@@ -313,10 +336,16 @@ def plan_task_add(request: HttpRequest, pk: int) -> HttpResponse:
         task = run_action(
             form,
             lambda: actions.add_task(
-                plan, organization=d["organization"], title=d["title"], due_on=d["due_on"],
-                section=d["section"] or "III", purpose=d["purpose"] or "", dialogue=d["dialogue"], by=request.user,
+                plan,
+                organization=d["organization"],
+                title=d["title"],
+                due_on=d["due_on"],
+                section=d["section"] or "III",
+                purpose=d["purpose"] or "",
+                dialogue=d["dialogue"],
+                by=request.user,
             ),
-        )  # fmt: skip
+        )
         if task is not None:
             url = reverse("plans:plan_tasks", args=[plan.pk]) + f"#nhiem-vu-{task.pk}"
             return _done(request, f"Đã giao nhiệm vụ cho {task.organization.name}.", url)
@@ -329,7 +358,9 @@ def plan_tasks_standard(request: HttpRequest, pk: int) -> HttpResponse:
     """Giao các nhiệm vụ của mục III (Party cells, MTTQ and mass organisations, the service centre)."""
     plan = _editable_plan(request, pk)
     created = actions.create_section_iii_tasks(plan, by=request.user)
-    message = f"Đã giao {len(created)} nhiệm vụ của mục III." if created else "Các nhiệm vụ của mục III đã được giao đủ."
+    message = (
+        f"Đã giao {len(created)} nhiệm vụ của mục III." if created else "Các nhiệm vụ của mục III đã được giao đủ."
+    )
     return _done(request, message, reverse("plans:plan_tasks", args=[plan.pk]))
 
 

@@ -76,7 +76,9 @@ def public_dialogues(unit_slug: str | None = None, kind: str | None = None) -> Q
     if kind:
         qs = qs.filter(kind=kind)
     return qs.prefetch_related(
-        Prefetch("announcements", queryset=Announcement.objects.filter(published_at__isnull=False).order_by("published_at"))
+        Prefetch(
+            "announcements", queryset=Announcement.objects.filter(published_at__isnull=False).order_by("published_at")
+        )
     ).order_by("unit__slug", "starts_at", "tentative_month", "pk")
 
 
@@ -107,9 +109,11 @@ def due_announcements(unit_ids, *, within_days: int | None = None) -> QuerySet[D
 
     now = clock.now()
     qs = Dialogue.objects.filter(
-        unit_id__in=unit_ids, kind__in=announcing.KINDS_WITH_NOTICE, status=Dialogue.Status.SCHEDULED,
+        unit_id__in=unit_ids,
+        kind__in=announcing.KINDS_WITH_NOTICE,
+        status=Dialogue.Status.SCHEDULED,
         starts_at__gt=now,
-    )  # fmt: skip
+    )
     if within_days is not None:
         limit = clock.today() + dt.timedelta(days=within_days + announcing.NOTICE_DAYS + 1)
         qs = qs.filter(starts_at__lt=clock.local_datetime(limit))
@@ -133,5 +137,7 @@ def same_title_dialogues(plan: Plan, title: str) -> list[Dialogue]:
     """The plan's dialogues with this title, case and spacing aside (a second one is most often a slip: the form
     sent twice, or a dialogue already added by a colleague)."""
     key = nfc_line(title).casefold()
-    rows = plan.dialogues.only("pk", "title", "starts_at", "tentative_month").order_by("starts_at", "tentative_month", "pk")
+    rows = plan.dialogues.only("pk", "title", "starts_at", "tentative_month").order_by(
+        "starts_at", "tentative_month", "pk"
+    )
     return [d for d in rows if nfc_line(d.title).casefold() == key]

@@ -102,10 +102,17 @@ def reception_add(request: HttpRequest) -> HttpResponse:
     form = ReceptionDayForm(request.POST, unit=unit)
     if form.is_valid():
         data = form.cleaned_data
-        day = run_action(form, lambda: actions.add_reception_day(
-                unit, starts_at=data["starts_at"], ends_at=data["ends_at"], place=data["place"],
-                chair_post=data["chair_post"], by=request.user,
-            ))  # fmt: skip
+        day = run_action(
+            form,
+            lambda: actions.add_reception_day(
+                unit,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                chair_post=data["chair_post"],
+                by=request.user,
+            ),
+        )
         if day is not None:
             local = timezone.localtime(day.starts_at)
             url = reverse("plans:reception") + "?" + urlencode({"nam": local.year}) + f"#thang-{local.month}"

@@ -29,12 +29,13 @@ def announcement_messages(units: list[Unit], today: dt.date) -> list[Message]:
     people: dict[int, list] = {}
     roles = (
         RoleAssignment.objects.filter(
-            unit_id__in=unit_ids, role__in=[RoleAssignment.Role.PUBLISHER, RoleAssignment.Role.COORDINATOR],
+            unit_id__in=unit_ids,
+            role__in=[RoleAssignment.Role.PUBLISHER, RoleAssignment.Role.COORDINATOR],
             user__is_active=True,
         )
         .select_related("user__person")
         .order_by("user_id")
-    )  # fmt: skip
+    )
     for role in roles:
         people.setdefault(role.unit_id, []).append(role.user)
     messages = []

@@ -21,40 +21,54 @@ class SpeakerEntryForm(forms.Form):
     """Nhập đăng ký phát biểu: typed by the office, from a phone call, at the desk or from a printed slip."""
 
     slip_code = forms.CharField(
-        label="Mã phiếu in sẵn", required=False, max_length=20,
+        label="Mã phiếu in sẵn",
+        required=False,
+        max_length=20,
         help_text="Khi nhập từ phiếu đăng ký in sẵn: mã in trên phiếu, ví dụ ACDE-FGHJ. Để trống nếu không có phiếu.",
         error_messages={"max_length": "Mã phiếu gồm 8 ký tự in trên phiếu, ví dụ ACDE-FGHJ."},
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
-    )  # fmt: skip
+    )
     name = forms.CharField(
-        label="Họ và tên", max_length=MAX_NAME,
+        label="Họ và tên",
+        max_length=MAX_NAME,
         error_messages={"required": "Xin ghi họ và tên người phát biểu.", "max_length": too_long(MAX_NAME)},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )  # fmt: skip
+    )
     phone = forms.CharField(
-        label="Điện thoại", required=False, max_length=30,
+        label="Điện thoại",
+        required=False,
+        max_length=30,
         help_text="Không bắt buộc. Chỉ cán bộ tiếp nhận xem được.",
         error_messages={"max_length": "Số điện thoại không hợp lệ (cần 10 hoặc 11 chữ số, bắt đầu bằng 0 hoặc +84)."},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )  # fmt: skip
+    )
     on_behalf_of = forms.CharField(
-        label="Thay mặt", required=False, max_length=MAX_BEHALF,
+        label="Thay mặt",
+        required=False,
+        max_length=MAX_BEHALF,
         help_text="Nhóm, thôn, doanh nghiệp…; trống nếu là cá nhân.",
         error_messages={"max_length": too_long(MAX_BEHALF)},
-    )  # fmt: skip
+    )
     organization = forms.ModelChoiceField(
-        label="Tổ chức của xã", required=False, queryset=Organization.objects.none(), empty_label="— Không —",
+        label="Tổ chức của xã",
+        required=False,
+        queryset=Organization.objects.none(),
+        empty_label="— Không —",
         error_messages={"invalid_choice": "Tổ chức không có trong danh sách của xã."},
-    )  # fmt: skip
+    )
     topic = forms.ModelChoiceField(
-        label="Lĩnh vực", required=False, queryset=Topic.objects.none(), empty_label="— Chưa xác định —",
+        label="Lĩnh vực",
+        required=False,
+        queryset=Topic.objects.none(),
+        empty_label="— Chưa xác định —",
         error_messages={"invalid_choice": "Lĩnh vực không hợp lệ."},
-    )  # fmt: skip
+    )
     summary = forms.CharField(
-        label="Tóm tắt nội dung phát biểu", max_length=MAX_SUMMARY,
+        label="Tóm tắt nội dung phát biểu",
+        max_length=MAX_SUMMARY,
         error_messages={"required": "Xin ghi tóm tắt nội dung phát biểu.", "max_length": too_long(MAX_SUMMARY)},
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_SUMMARY}),
-    )  # fmt: skip
+    )
     as_business = forms.BooleanField(label="Phát biểu thay mặt doanh nghiệp, hợp tác xã", required=False)
 
     def __init__(self, *args, dialogue, **kwargs):
@@ -81,34 +95,58 @@ class SpeakerEntryForm(forms.Form):
 
     def action_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in (
-            "name", "summary", "phone", "on_behalf_of", "organization", "topic", "as_business", "slip_code"
-        )}  # fmt: skip
+        return {
+            name: data[name]
+            for name in (
+                "name",
+                "summary",
+                "phone",
+                "on_behalf_of",
+                "organization",
+                "topic",
+                "as_business",
+                "slip_code",
+            )
+        }
 
 
 class MoveForm(forms.Form):
     """Đổi thứ tự: the position (1 = first) the request goes to."""
 
     to = forms.IntegerField(
-        label="Chuyển đến vị trí", min_value=1, max_value=10_000,
-        error_messages={"required": "Xin ghi vị trí.", "invalid": "Vị trí là một số, ví dụ 1.",
-                        "min_value": "Vị trí nhỏ nhất là 1.", "max_value": "Vị trí quá lớn."},
-    )  # fmt: skip
+        label="Chuyển đến vị trí",
+        min_value=1,
+        max_value=10_000,
+        error_messages={
+            "required": "Xin ghi vị trí.",
+            "invalid": "Vị trí là một số, ví dụ 1.",
+            "min_value": "Vị trí nhỏ nhất là 1.",
+            "max_value": "Vị trí quá lớn.",
+        },
+    )
 
 
 class PrintSlipsForm(forms.Form):
     """In phiếu: which kind of slip and how many."""
 
     kind = forms.ChoiceField(
-        label="Loại phiếu", choices=PrintedSlip.Kind.choices, widget=forms.RadioSelect,
-        initial=PrintedSlip.Kind.SPEAKER, error_messages={"required": "Xin chọn loại phiếu.",
-                                                          "invalid_choice": "Loại phiếu không hợp lệ."},
-    )  # fmt: skip
+        label="Loại phiếu",
+        choices=PrintedSlip.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=PrintedSlip.Kind.SPEAKER,
+        error_messages={"required": "Xin chọn loại phiếu.", "invalid_choice": "Loại phiếu không hợp lệ."},
+    )
     count = forms.IntegerField(
-        label="Số phiếu", min_value=1, max_value=MAX_SLIPS, initial=20,
+        label="Số phiếu",
+        min_value=1,
+        max_value=MAX_SLIPS,
+        initial=20,
         help_text=f"Từ 1 đến {MAX_SLIPS} phiếu mỗi lần in; mỗi phiếu một mã riêng, dùng một lần.",
-        error_messages={"required": "Xin ghi số phiếu cần in.", "invalid": "Số phiếu là một số, ví dụ 20.",
-                        "min_value": f"Mỗi lần in từ 1 đến {MAX_SLIPS} phiếu.",
-                        "max_value": f"Mỗi lần in từ 1 đến {MAX_SLIPS} phiếu."},
+        error_messages={
+            "required": "Xin ghi số phiếu cần in.",
+            "invalid": "Số phiếu là một số, ví dụ 20.",
+            "min_value": f"Mỗi lần in từ 1 đến {MAX_SLIPS} phiếu.",
+            "max_value": f"Mỗi lần in từ 1 đến {MAX_SLIPS} phiếu.",
+        },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": MAX_SLIPS}),
-    )  # fmt: skip
+    )

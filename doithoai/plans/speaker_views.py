@@ -87,10 +87,15 @@ def _queue_context(request: HttpRequest, dialogue: Dialogue, *, page_number: int
     for index, row in enumerate(page, start=offset + 1):
         row.index = index
         row.can_accept = open_ and row.status == S.REQUESTED
-        row.can_mark_spoken = open_ and row.status == S.ACCEPTED and dialogue.status in (
-            Dialogue.Status.ANNOUNCED,
-            Dialogue.Status.SCHEDULED,
-            Dialogue.Status.HELD,
+        row.can_mark_spoken = (
+            open_
+            and row.status == S.ACCEPTED
+            and dialogue.status
+            in (
+                Dialogue.Status.ANNOUNCED,
+                Dialogue.Status.SCHEDULED,
+                Dialogue.Status.HELD,
+            )
         )
         row.can_withdraw = open_ and row.status in (S.REQUESTED, S.ACCEPTED)
         row.up_to = index - 1 if open_ and index > 1 else None
@@ -272,9 +277,13 @@ def slips(request: HttpRequest, pk: int) -> HttpResponse:
     for row in summary:
         row["unused"] = row["total"] - row["used"]
     context = {
-        "dialogue": dialogue, "form": form, "can_print": can_print and not dialogue.speaker_queue_closed,
-        "may_print": can_print, "page": page, "summary": summary,
-    }  # fmt: skip
+        "dialogue": dialogue,
+        "form": form,
+        "can_print": can_print and not dialogue.speaker_queue_closed,
+        "may_print": can_print,
+        "page": page,
+        "summary": summary,
+    }
     return render(request, "plans/slips.html", context, status=status)
 
 
@@ -347,20 +356,38 @@ def business(request: HttpRequest, pk: int) -> HttpResponse:
         SpeakerRequest.objects.filter(dialogue=dialogue)
         .filter(Q(as_business=True) | Q(organization__kind=Organization.Kind.BUSINESS))
         .select_related("organization", "topic")
-        .only("pk", "name", "on_behalf_of", "summary", "status", "position", "created_at",
-              "organization__name", "topic__name")  # never the phone
+        .only(
+            "pk",
+            "name",
+            "on_behalf_of",
+            "summary",
+            "status",
+            "position",
+            "created_at",
+            "organization__name",
+            "topic__name",
+        )  # never the phone
         .order_by("position", "created_at", "pk")
-    )  # fmt: skip
+    )
     petitions = (
         permissions.petitions_visible_to(request.user)
         .filter(dialogue=dialogue)
         .filter(Q(submitter_organization__kind=Organization.Kind.BUSINESS) | ~Q(submitter_organization_name=""))
         .select_related("submitter_organization", "topic")
         .annotate(excerpt=Substr("content", 1, EXCERPT), content_length=Length("content"))
-        .only("pk", "code", "kind", "status", "public_summary", "received_at", "submitter_organization_name",
-              "submitter_organization__name", "topic__name")  # never the submitter's name or contacts
+        .only(
+            "pk",
+            "code",
+            "kind",
+            "status",
+            "public_summary",
+            "received_at",
+            "submitter_organization_name",
+            "submitter_organization__name",
+            "topic__name",
+        )  # never the submitter's name or contacts
         .order_by("-received_at", "-pk")
-    )  # fmt: skip
+    )
     pages = {
         "invitations": Paginator(invitations, LIST_PAGE).get_page(request.GET.get("trang-moi")),
         "speakers": Paginator(speakers, LIST_PAGE).get_page(request.GET.get("trang-phat-bieu")),
@@ -369,9 +396,10 @@ def business(request: HttpRequest, pk: int) -> HttpResponse:
     for petition in pages["petitions"]:
         confidential = petition.kind in permissions.CONFIDENTIAL_KINDS
         petition.business_name = (
-            petition.submitter_organization.name if petition.submitter_organization_id
+            petition.submitter_organization.name
+            if petition.submitter_organization_id
             else petition.submitter_organization_name
-        )  # fmt: skip
+        )
         petition.text = ("" if confidential else petition.public_summary.strip()) or petition.excerpt.rstrip() + (
             "…" if petition.content_length > EXCERPT else ""
         )

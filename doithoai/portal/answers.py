@@ -28,10 +28,18 @@ MAX_WORDS = 8
 CONFIDENTIAL = (Petition.Kind.KHIEU_NAI, Petition.Kind.TO_CAO)
 # Columns never read by these pages: not even loaded.
 _PRIVATE = (
-    "text", "satisfaction_reason", "petition__content", "petition__search_key", "petition__submitter_name",
-    "petition__submitter_phone", "petition__submitter_email", "petition__submitter_address",
-    "petition__submitter_organization_name", "petition__decline_reason", "petition__code",
-)  # fmt: skip
+    "text",
+    "satisfaction_reason",
+    "petition__content",
+    "petition__search_key",
+    "petition__submitter_name",
+    "petition__submitter_phone",
+    "petition__submitter_email",
+    "petition__submitter_address",
+    "petition__submitter_organization_name",
+    "petition__decline_reason",
+    "petition__code",
+)
 
 
 def published_answers(units: QuerySet[Unit] | list[Unit]) -> QuerySet[Answer]:
@@ -39,7 +47,10 @@ def published_answers(units: QuerySet[Unit] | list[Unit]) -> QuerySet[Answer]:
     with everything a list shows in the same query."""
     return (
         Answer.objects.filter(
-            is_current=True, published_at__isnull=False, petition__is_public=True, petition__unit__in=units,
+            is_current=True,
+            published_at__isnull=False,
+            petition__is_public=True,
+            petition__unit__in=units,
             petition__merged_into__isnull=True,
         )
         # A safety net: khiếu nại and tố cáo can never be public (a database constraint says so too).
@@ -47,11 +58,12 @@ def published_answers(units: QuerySet[Unit] | list[Unit]) -> QuerySet[Answer]:
         .exclude(petition__status=Petition.Status.MERGED)
         .exclude(public_text="")
         .exclude(petition__public_summary="")
-        .select_related("organization", "petition__unit", "petition__topic__parent", "petition__village",
-                        "petition__dialogue")
+        .select_related(
+            "organization", "petition__unit", "petition__topic__parent", "petition__village", "petition__dialogue"
+        )
         .defer(*_PRIVATE)
         .order_by("-published_at", "-pk")
-    )  # fmt: skip
+    )
 
 
 def search(qs: QuerySet[Answer], text: str) -> QuerySet[Answer]:
@@ -79,13 +91,19 @@ class _DialogueChoice(forms.ModelChoiceField):
 class AnswerFilterForm(forms.Form):
     """The search and filters of the answers page (GET, bookmarkable); an invalid value is ignored, never a 500."""
 
-    q = forms.CharField(label="Tìm kiếm", required=False, widget=forms.SearchInput,
-                        help_text="Gõ có dấu hoặc không dấu, ví dụ: duong xuong cap")  # fmt: skip
+    q = forms.CharField(
+        label="Tìm kiếm",
+        required=False,
+        widget=forms.SearchInput,
+        help_text="Gõ có dấu hoặc không dấu, ví dụ: duong xuong cap",
+    )
     linh_vuc = forms.ChoiceField(label="Lĩnh vực", required=False)
-    thon = forms.ModelChoiceField(label="Thôn, tổ dân phố", required=False, queryset=Organization.objects.none(),
-                                  empty_label="Tất cả")  # fmt: skip
-    buoi = _DialogueChoice(label="Buổi tiếp xúc, đối thoại", required=False, queryset=Dialogue.objects.none(),
-                           empty_label="Tất cả")  # fmt: skip
+    thon = forms.ModelChoiceField(
+        label="Thôn, tổ dân phố", required=False, queryset=Organization.objects.none(), empty_label="Tất cả"
+    )
+    buoi = _DialogueChoice(
+        label="Buổi tiếp xúc, đối thoại", required=False, queryset=Dialogue.objects.none(), empty_label="Tất cả"
+    )
 
     def __init__(self, data, *, unit: Unit, published: QuerySet[Answer]):
         data = data.copy()
@@ -113,8 +131,10 @@ class AnswerFilterForm(forms.Form):
             qs = search(qs, text)
         if code := self.value("linh_vuc"):
             # A unit's own topic counts under its canonical parent.
-            qs = qs.filter(Q(petition__topic__code=code, petition__topic__unit__isnull=True)
-                           | Q(petition__topic__parent__code=code))  # fmt: skip
+            qs = qs.filter(
+                Q(petition__topic__code=code, petition__topic__unit__isnull=True)
+                | Q(petition__topic__parent__code=code)
+            )
         if village := self.value("thon"):
             qs = qs.filter(petition__village=village)
         if dialogue := self.value("buoi"):
@@ -146,10 +166,12 @@ def answers(request: HttpRequest) -> HttpResponse:
     from doithoai.portal.views import communes_or_choice
 
     return communes_or_choice(
-        request, lambda request, unit: _answers_page(request, unit, reverse("portal:answers_feed")),
-        link="portal:commune_answers", heading="Kết quả trả lời ý kiến, kiến nghị",
+        request,
+        lambda request, unit: _answers_page(request, unit, reverse("portal:answers_feed")),
+        link="portal:commune_answers",
+        heading="Kết quả trả lời ý kiến, kiến nghị",
         lead="Chọn xã để xem các ý kiến, kiến nghị đã được trả lời và công khai.",
-    )  # fmt: skip
+    )
 
 
 def commune_answers(request: HttpRequest, slug: str) -> HttpResponse:

@@ -58,9 +58,12 @@ def _choice(request: HttpRequest, page, link: str, heading: str, lead: str) -> H
 def dialogue_list(request: HttpRequest) -> HttpResponse:
     """Lịch tiếp xúc, đối thoại. One commune: its list. Several: the commune choice."""
     return _choice(
-        request, _list_page, "portal:commune_dialogues", "Lịch tiếp xúc, đối thoại",
+        request,
+        _list_page,
+        "portal:commune_dialogues",
+        "Lịch tiếp xúc, đối thoại",
         "Chọn xã để xem lịch các buổi tiếp xúc, đối thoại trong năm.",
-    )  # fmt: skip
+    )
 
 
 def commune_dialogues(request: HttpRequest, slug: str) -> HttpResponse:
@@ -124,7 +127,8 @@ def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "announcement": announcement,
         "last_day": plan_queries.last_announcement_day(dialogue),
         "open_for_speakers": _closed_reason(dialogue) is None,
-        "takes_opinions": dialogue.status in plan_actions.OPEN_FOR_SPEAKERS and dialogue.kind != Dialogue.Kind.RECEPTION,
+        "takes_opinions": dialogue.status in plan_actions.OPEN_FOR_SPEAKERS
+        and dialogue.kind != Dialogue.Kind.RECEPTION,
     }
     return render(request, "portal/dialogue_detail.html", context)
 
@@ -156,43 +160,65 @@ class SpeakerForm(forms.Form):
     PERSON, BUSINESS = "ca-nhan", "doanh-nghiep"
 
     name = forms.CharField(
-        label=_("Họ và tên"), max_length=120,
+        label=_("Họ và tên"),
+        max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": 120}),
-        error_messages={"required": _("Xin ghi họ và tên."),
-                        "max_length": _("Họ và tên quá dài (tối đa 120 ký tự).")},
-    )  # fmt: skip
+        error_messages={"required": _("Xin ghi họ và tên."), "max_length": _("Họ và tên quá dài (tối đa 120 ký tự).")},
+    )
     phone = forms.CharField(
-        label=_("Điện thoại (không bắt buộc)"), max_length=30, required=False,
+        label=_("Điện thoại (không bắt buộc)"),
+        max_length=30,
+        required=False,
         help_text=_("Để Văn phòng Đảng ủy xã liên hệ khi cần, ví dụ báo thứ tự phát biểu."),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "maxlength": 30}),
-        error_messages={"max_length": _("Số điện thoại không hợp lệ (cần 10 hoặc 11 chữ số, bắt đầu bằng 0 hoặc +84).")},
-    )  # fmt: skip
+        error_messages={
+            "max_length": _("Số điện thoại không hợp lệ (cần 10 hoặc 11 chữ số, bắt đầu bằng 0 hoặc +84).")
+        },
+    )
     speak_as = forms.ChoiceField(
-        label=_("Bạn đăng ký với tư cách"), required=False, widget=forms.RadioSelect,
-        choices=[(BUSINESS, _("Thay mặt doanh nghiệp, hợp tác xã")), (PERSON, _("Cá nhân, hoặc thay mặt tổ chức khác"))],
-    )  # fmt: skip
+        label=_("Bạn đăng ký với tư cách"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (BUSINESS, _("Thay mặt doanh nghiệp, hợp tác xã")),
+            (PERSON, _("Cá nhân, hoặc thay mặt tổ chức khác")),
+        ],
+    )
     organization = _OrganizationChoice(
-        label=_("Thay mặt tổ chức"), queryset=Organization.objects.none(), required=False,
+        label=_("Thay mặt tổ chức"),
+        queryset=Organization.objects.none(),
+        required=False,
         empty_label=_("— Không chọn —"),
         error_messages={"invalid_choice": _("Xin chọn một tổ chức trong danh sách.")},
-    )  # fmt: skip
+    )
     on_behalf_of = forms.CharField(
-        label=_("Hoặc ghi tên nhóm, tổ chức"), max_length=200, required=False,
-        help_text=_("Ví dụ: Chi hội Cựu chiến binh thôn Đông, nhóm hộ kinh doanh chợ xã. Để trống nếu phát biểu với tư cách cá nhân."),
+        label=_("Hoặc ghi tên nhóm, tổ chức"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Ví dụ: Chi hội Cựu chiến binh thôn Đông, nhóm hộ kinh doanh chợ xã. Để trống nếu phát biểu với tư cách cá nhân."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "organization", "maxlength": 200}),
         error_messages={"max_length": _("Quá dài (tối đa 200 ký tự).")},
-    )  # fmt: skip
+    )
     topic = forms.ModelChoiceField(
-        label=_("Lĩnh vực"), queryset=Topic.objects.none(), required=False, empty_label=_("— Chọn lĩnh vực (nếu biết) —"),
+        label=_("Lĩnh vực"),
+        queryset=Topic.objects.none(),
+        required=False,
+        empty_label=_("— Chọn lĩnh vực (nếu biết) —"),
         error_messages={"invalid_choice": _("Xin chọn một lĩnh vực trong danh sách.")},
-    )  # fmt: skip
+    )
     summary = forms.CharField(
-        label=_("Tóm tắt nội dung phát biểu"), max_length=MAX_SUMMARY, strip=False,
+        label=_("Tóm tắt nội dung phát biểu"),
+        max_length=MAX_SUMMARY,
+        strip=False,
         help_text=_("Vài dòng về điều bạn muốn nói hoặc đề nghị (tối đa 2.000 ký tự)."),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_SUMMARY}),
-        error_messages={"required": _("Xin tóm tắt nội dung bạn muốn phát biểu."),
-                        "max_length": _("Tóm tắt quá dài (tối đa 2.000 ký tự).")},
-    )  # fmt: skip
+        error_messages={
+            "required": _("Xin tóm tắt nội dung bạn muốn phát biểu."),
+            "max_length": _("Tóm tắt quá dài (tối đa 2.000 ký tự)."),
+        },
+    )
     consent = forms.BooleanField(
         error_messages={"required": _("Xin đánh dấu đồng ý để cơ quan được lưu họ tên và nội dung đăng ký của bạn.")}
     )
@@ -213,9 +239,13 @@ class SpeakerForm(forms.Form):
         kinds = (
             [Organization.Kind.BUSINESS]
             if self.business
-            else [Organization.Kind.VILLAGE, Organization.Kind.MASS_ORG, Organization.Kind.PARTY_CELL,
-                  Organization.Kind.BUSINESS]
-        )  # fmt: skip
+            else [
+                Organization.Kind.VILLAGE,
+                Organization.Kind.MASS_ORG,
+                Organization.Kind.PARTY_CELL,
+                Organization.Kind.BUSINESS,
+            ]
+        )
         self.fields["organization"].queryset = Organization.objects.filter(
             unit=unit, kind__in=kinds, is_active=True
         ).order_by("kind", "name")
@@ -304,9 +334,12 @@ def speaker_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 def receptions(request: HttpRequest) -> HttpResponse:
     return _choice(
-        request, _reception_page, "portal:commune_receptions", "Lịch tiếp công dân",
+        request,
+        _reception_page,
+        "portal:commune_receptions",
+        "Lịch tiếp công dân",
         "Chọn xã để xem lịch tiếp công dân của đồng chí Bí thư Đảng ủy.",
-    )  # fmt: skip
+    )
 
 
 def commune_receptions(request: HttpRequest, slug: str) -> HttpResponse:
@@ -370,13 +403,11 @@ class AnnouncementsFeed(Feed):
 
     def items(self, obj: dict) -> list[Announcement]:
         return list(
-            Announcement.objects.filter(
-                published_at__isnull=False, on_portal=True, dialogue__unit__in=obj["units"]
-            )
+            Announcement.objects.filter(published_at__isnull=False, on_portal=True, dialogue__unit__in=obj["units"])
             .select_related("dialogue__unit")
             .defer("radio_script", "broadcast_schedule", "late_reason")
             .order_by("-published_at", "-pk")[:FEED_SIZE]
-        )  # fmt: skip
+        )
 
     def item_title(self, item: Announcement) -> str:
         return f"Thông báo: {item.dialogue.title}"

@@ -67,50 +67,68 @@ class PetitionForm(forms.Form):
     """Gửi ý kiến: what a person types on the public form (online, or by the QR code in the hall)."""
 
     kind = forms.ChoiceField(
-        label=_("Loại ý kiến"), choices=K.choices, initial=K.KIEN_NGHI, widget=forms.RadioSelect,
+        label=_("Loại ý kiến"),
+        choices=K.choices,
+        initial=K.KIEN_NGHI,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Xin chọn loại ý kiến."), "invalid_choice": _("Loại ý kiến không hợp lệ.")},
-    )  # fmt: skip
+    )
     content = forms.CharField(
-        label=_("Nội dung ý kiến"), required=False, strip=False,
+        label=_("Nội dung ý kiến"),
+        required=False,
+        strip=False,
         help_text=_("Nêu rõ sự việc, địa điểm, thời gian và đề nghị của bạn (tối đa 20.000 ký tự)."),
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_CONTENT, "required": True}),
-    )  # fmt: skip
+    )
     attachments = AttachmentsField(
-        label=_("Tệp đính kèm (nếu có)"), required=False,
+        label=_("Tệp đính kèm (nếu có)"),
+        required=False,
         help_text=_("Ảnh, PDF, Word (DOCX) hoặc Excel (XLSX); tối đa %(n)s tệp, mỗi tệp không quá %(mb)s MB.")
         % {"n": MAX_FILES, "mb": MAX_BYTES // (1024 * 1024)},
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
-    )  # fmt: skip
+    )
     anonymous = forms.BooleanField(
-        label=_("Gửi ẩn danh"), required=False,
+        label=_("Gửi ẩn danh"),
+        required=False,
         help_text=_(
             "Chỉ dành cho góp ý, kiến nghị, phản ánh, câu hỏi; khiếu nại, tố cáo phải ghi rõ họ tên, địa chỉ theo "
             "quy định của pháp luật. Khi gửi ẩn danh, họ tên, điện thoại, thư điện tử và địa chỉ không được lưu; "
             "bạn theo dõi ý kiến bằng mã theo dõi và cơ quan không thể liên hệ lại với bạn."
         ),
-    )  # fmt: skip
+    )
     name = _text(_("Họ và tên"), 120, autocomplete="name")
     phone = _text(
-        _("Điện thoại"), 30, autocomplete="tel", input_type="tel", inputmode="tel",
+        _("Điện thoại"),
+        30,
+        autocomplete="tel",
+        input_type="tel",
+        inputmode="tel",
         help_text=_("Để nhận mã theo dõi qua tin nhắn và để cơ quan liên hệ khi cần làm rõ."),
-    )  # fmt: skip
+    )
     email = _text(_("Thư điện tử"), 254, autocomplete="email", input_type="email")
     village = forms.ModelChoiceField(
-        label=_("Thôn, tổ dân phố"), queryset=Organization.objects.none(), required=False,
-        empty_label=_("— Chọn thôn —"), error_messages={"invalid_choice": _("Xin chọn một thôn trong danh sách.")},
-    )  # fmt: skip
+        label=_("Thôn, tổ dân phố"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("— Chọn thôn —"),
+        error_messages={"invalid_choice": _("Xin chọn một thôn trong danh sách.")},
+    )
     address = _text(
-        _("Địa chỉ"), 255, autocomplete="street-address",
+        _("Địa chỉ"),
+        255,
+        autocomplete="street-address",
         help_text=_("Xóm, đường, số nhà… nếu cần để cơ quan tìm đến. Không bao giờ hiển thị công khai."),
-    )  # fmt: skip
+    )
     organization_name = _text(
-        _("Tổ chức, doanh nghiệp"), 200, autocomplete="organization",
+        _("Tổ chức, doanh nghiệp"),
+        200,
+        autocomplete="organization",
         help_text=_("Nếu bạn gửi thay mặt một tổ chức, doanh nghiệp, hợp tác xã."),
-    )  # fmt: skip
+    )
     consent = forms.BooleanField(
         required=False,
         help_text=_("Cần đánh dấu khi bạn ghi họ tên, điện thoại, thư điện tử hoặc địa chỉ (trừ khi gửi ẩn danh)."),
-    )  # fmt: skip
+    )
 
     form_token = FormTokenField()
 
@@ -146,8 +164,10 @@ class PetitionForm(forms.Form):
 
     def action_kwargs(self) -> dict:
         """The keyword arguments of actions.submit_petition."""
-        return {**{key: self.cleaned_data[key] for key in self.ACTION_FIELDS},
-                "submission_key": self.cleaned_data["form_token"]}  # fmt: skip
+        return {
+            **{key: self.cleaned_data[key] for key in self.ACTION_FIELDS},
+            "submission_key": self.cleaned_data["form_token"],
+        }
 
     def add_action_errors(self, error: ValidationError) -> None:
         """Put submit_petition's errors beside their fields; what was typed stays in the form."""
@@ -158,11 +178,12 @@ class LookupForm(forms.Form):
     """Tra cứu: a tracking code as people type it (lower case, spaces, with or without dashes)."""
 
     ma = forms.CharField(
-        label=_("Mã theo dõi"), max_length=40,
+        label=_("Mã theo dõi"),
+        max_length=40,
         help_text=_("13 ký tự in trên biên nhận, ví dụ K7QX-M3RW-9HTD-B (không phân biệt chữ hoa, chữ thường)."),
         error_messages={"required": _("Xin nhập mã theo dõi.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )  # fmt: skip
+    )
 
     def clean_ma(self) -> str:
         code = normalise_code(nfc_line(self.cleaned_data["ma"]))
@@ -183,9 +204,12 @@ class FeedbackForm(forms.Form):
         },
     )
     reason = forms.CharField(
-        label=_("Nếu chưa hài lòng, xin cho biết lý do"), required=False, max_length=2000, strip=False,
+        label=_("Nếu chưa hài lòng, xin cho biết lý do"),
+        required=False,
+        max_length=2000,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
-    )  # fmt: skip
+    )
 
     def action_kwargs(self) -> dict:
         return {"satisfied": self.cleaned_data["rating"] == self.SATISFIED, "reason": nfc(self.cleaned_data["reason"])}

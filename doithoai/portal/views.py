@@ -104,8 +104,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "figure_cards": _figure_cards(figures, permissions.role_codes(user)),
         "status_counts": [
             (code, label, n, inbox_views.status_url(code))
-            for code, label, n in petition_queries.status_counts(visible) if n
-        ],  # fmt: skip
+            for code, label, n in petition_queries.status_counts(visible)
+            if n
+        ],
         "topic_counts": [
             (name, n, inbox_views.topic_url(pk)) for pk, name, n in petition_queries.topic_counts(visible)[:6]
         ],
@@ -119,7 +120,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "coming_seats": coming_seats,
         "past_seats": past_seats,
         "announce_due": _announce_due(user, today),
-        "locked_accounts": account_queries.locked_accounts(user) if Role.COORDINATOR in permissions.role_codes(user) else [],
+        "locked_accounts": account_queries.locked_accounts(user)
+        if Role.COORDINATOR in permissions.role_codes(user)
+        else [],
     }
     return render(request, "portal/staff_home.html", context)
 
@@ -157,7 +160,9 @@ def _seats_in_order(seats, today: dt.date) -> tuple[list, list]:
     ones, latest first."""
     keyed = sorted(seats, key=lambda seat: (plan_queries.sort_key(seat.dialogue), seat.dialogue.pk, seat.role))
     coming = [
-        s for s in keyed if s.dialogue.status not in plan_queries.NOT_COMING and plan_queries.sort_key(s.dialogue) >= today
+        s
+        for s in keyed
+        if s.dialogue.status not in plan_queries.NOT_COMING and plan_queries.sort_key(s.dialogue) >= today
     ]
     past = [s for s in reversed(keyed) if s not in coming]
     return coming, past
@@ -236,9 +241,13 @@ def submit(request: HttpRequest) -> HttpResponse:
     """Gửi ý kiến. One commune: its form. Several: the commune choice (a hall's QR code names its dialogue,
     and so its commune)."""
     return communes_or_choice(
-        request, _submit_page, several=_submit_for_dialogue, link="portal:commune_submit",
-        heading="Gửi ý kiến, kiến nghị", lead="Chọn xã nơi bạn muốn gửi ý kiến, kiến nghị, phản ánh.",
-    )  # fmt: skip
+        request,
+        _submit_page,
+        several=_submit_for_dialogue,
+        link="portal:commune_submit",
+        heading="Gửi ý kiến, kiến nghị",
+        lead="Chọn xã nơi bạn muốn gửi ý kiến, kiến nghị, phản ánh.",
+    )
 
 
 def _submit_for_dialogue(request: HttpRequest) -> HttpResponse | None:
@@ -302,12 +311,17 @@ def _attachments_refused(request: HttpRequest, files: list) -> str:
         return ""
     kept = "Ý kiến của bạn đã được tiếp nhận, nhưng %s tệp đính kèm không được lưu: %s"
     if not uploads.disk_has_room(size):
-        return kept % (len(files), "hệ thống tạm thời không nhận thêm tệp. Xin gửi tệp sau, hoặc mang đến Văn phòng "
-                                   "Đảng ủy xã.")  # fmt: skip
+        return kept % (
+            len(files),
+            "hệ thống tạm thời không nhận thêm tệp. Xin gửi tệp sau, hoặc mang đến Văn phòng Đảng ủy xã.",
+        )
     if not ratelimit.reserve_upload(request, size):
         limit = settings.UPLOAD_BYTES_PER_HOUR // (1024 * 1024)
-        return kept % (len(files), f"trong một giờ, mỗi địa chỉ mạng chỉ gửi được tối đa {limit} MB tệp. Xin gửi "
-                                   "tệp sau một giờ, hoặc mang đến Văn phòng Đảng ủy xã.")  # fmt: skip
+        return kept % (
+            len(files),
+            f"trong một giờ, mỗi địa chỉ mạng chỉ gửi được tối đa {limit} MB tệp. Xin gửi "
+            "tệp sau một giờ, hoặc mang đến Văn phòng Đảng ủy xã.",
+        )
     return ""
 
 
@@ -319,10 +333,14 @@ def _remember_refused(response: HttpResponse, code: str, why: str, files: list) 
     cookie of that receipt's address for a day (never in the URL, which reaches the server's log)."""
     value = {"code": code, "why": why, "files": [(f.name[:120], f.size) for f in files]}
     response.set_cookie(
-        REFUSED_COOKIE, signing.dumps(value, salt=REFUSED_SALT, compress=True), max_age=RECEIPT_AGE,
-        path=reverse("portal:petition_status", args=[code]), secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+        REFUSED_COOKIE,
+        signing.dumps(value, salt=REFUSED_SALT, compress=True),
+        max_age=RECEIPT_AGE,
+        path=reverse("portal:petition_status", args=[code]),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
         samesite="Lax",
-    )  # fmt: skip
+    )
 
 
 def _receipt_files(request: HttpRequest, petition: Petition) -> dict:

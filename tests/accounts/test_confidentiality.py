@@ -1,7 +1,6 @@
 """Confidentiality that no path bypasses: the admin, an organisation whose opinion became a tố cáo, the province
 and the MTTQ's supervisory view never read an identity they may not read."""
 
-
 import pytest
 from django.test import Client
 
@@ -15,10 +14,20 @@ from tests.crawl import crawl
 pytestmark = pytest.mark.django_db
 
 ADMIN_PAGES = [
-    "petitions/petition", "petitions/answer", "petitions/assignment", "petitions/historyentry",
-    "petitions/attachment", "petitions/identityview", "petitions/extensionrequest", "plans/dialogue", "plans/plan",
-    "plans/announcement", "plans/speakerrequest", "plans/invitation", "documents/document",
-]  # fmt: skip
+    "petitions/petition",
+    "petitions/answer",
+    "petitions/assignment",
+    "petitions/historyentry",
+    "petitions/attachment",
+    "petitions/identityview",
+    "petitions/extensionrequest",
+    "plans/dialogue",
+    "plans/plan",
+    "plans/announcement",
+    "plans/speakerrequest",
+    "plans/invitation",
+    "documents/document",
+]
 
 
 @pytest.fixture
@@ -30,15 +39,31 @@ def admin_client(db):
 
 
 def _denunciation(commune, organization=None) -> Petition:
-    return actions.submit_petition(
-        commune.unit, content="Tố cáo cán bộ địa chính nhận tiền khi làm sổ đỏ.", channel="online",
-        kind="to_cao", name="Trần Văn Tố", phone="0912345678", email="to.cao@example.vn",
-        address="Xóm Đình, số 12", consent=True,
-    ) if organization is None else actions.submit_petition(
-        commune.unit, content="Hội viên phản ánh cán bộ địa chính nhận tiền khi làm sổ đỏ.", channel="org_batch",
-        kind="kien_nghi", name="Trần Văn Tố", phone="0912345678", organization=organization,
-        by=User.objects.get(username="hoinongdan"), attachments=[_png()],
-    )  # fmt: skip
+    return (
+        actions.submit_petition(
+            commune.unit,
+            content="Tố cáo cán bộ địa chính nhận tiền khi làm sổ đỏ.",
+            channel="online",
+            kind="to_cao",
+            name="Trần Văn Tố",
+            phone="0912345678",
+            email="to.cao@example.vn",
+            address="Xóm Đình, số 12",
+            consent=True,
+        )
+        if organization is None
+        else actions.submit_petition(
+            commune.unit,
+            content="Hội viên phản ánh cán bộ địa chính nhận tiền khi làm sổ đỏ.",
+            channel="org_batch",
+            kind="kien_nghi",
+            name="Trần Văn Tố",
+            phone="0912345678",
+            organization=organization,
+            by=User.objects.get(username="hoinongdan"),
+            attachments=[_png()],
+        )
+    )
 
 
 def _png():
@@ -62,9 +87,14 @@ def test_the_admin_can_add_change_or_delete_nothing_the_workflow_owns(admin_clie
 
 def test_the_admin_cannot_change_a_complaints_kind_or_unit_and_writes_no_history(commune, other_commune, admin_client):
     petition = actions.submit_petition(
-        commune.unit, content="Khiếu nại quyết định thu hồi đất.", channel="online", kind="khieu_nai",
-        name="Lê Thị Khiếu", phone="0987654321", consent=True,
-    )  # fmt: skip
+        commune.unit,
+        content="Khiếu nại quyết định thu hồi đất.",
+        channel="online",
+        kind="khieu_nai",
+        name="Lê Thị Khiếu",
+        phone="0987654321",
+        consent=True,
+    )
     url = f"/quan-tri/petitions/petition/{petition.pk}/change/"
     page = admin_client.get(url)
     assert page.status_code == 200
@@ -114,8 +144,13 @@ def test_an_organisation_loses_the_identity_notes_and_files_when_its_opinion_bec
     before = org.get(f"/can-bo/y-kien/{petition.pk}/").content.decode()
     assert "Trần Văn Tố" in before and "Ghi chú nội bộ XYZ" in before  # still a kiến nghị: its own submission
 
-    actions.classify(petition, topic=Topic.objects.get(code="dat_dai", unit__isnull=True), kind="to_cao",
-                     jurisdiction="commune", by=coordinator)  # fmt: skip
+    actions.classify(
+        petition,
+        topic=Topic.objects.get(code="dat_dai", unit__isnull=True),
+        kind="to_cao",
+        jurisdiction="commune",
+        by=coordinator,
+    )
     page = org.get(f"/can-bo/y-kien/{petition.pk}/")
     assert page.status_code == 200  # it keeps following the public steps
     body = page.content.decode()

@@ -167,7 +167,9 @@ def test_the_coordinator_sees_a_locked_account_of_the_unit_and_unlocks_it(
     assert _login(Client(), "bithu", RIGHT).status_code == 302
 
 
-def test_names_that_are_no_account_of_the_unit_are_not_listed(commune, other_commune, vanphong, user_with_role, settings):
+def test_names_that_are_no_account_of_the_unit_are_not_listed(
+    commune, other_commune, vanphong, user_with_role, settings
+):
     user_with_role("chair", other_commune.unit, username="bithu-ngoc-thien")
     _fail(Client(), "bithu-ngoc-thien", settings.LOGIN_FAILURES)
     _fail(Client(), "khong-co-ai", settings.LOGIN_FAILURES)

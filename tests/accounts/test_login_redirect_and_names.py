@@ -12,8 +12,10 @@ PASSWORD = "mat-khau-thu-2026"  # tests/factories.py
 
 
 def _login(client, user, **query):
-    return client.post(reverse("accounts:login") + ("?next=" + query["next"] if query else ""),
-                       {"username": user.username, "password": PASSWORD})  # fmt: skip
+    return client.post(
+        reverse("accounts:login") + ("?next=" + query["next"] if query else ""),
+        {"username": user.username, "password": PASSWORD},
+    )
 
 
 @pytest.fixture
@@ -114,7 +116,10 @@ def test_the_import_page_names_who_uploaded_in_vietnamese_order(client, commune,
     officer.first_name, officer.last_name = "Bình", "Thân Văn"
     officer.save()
     PetitionImport.objects.create(
-        unit=commune.unit, organization=commune.front, created_by=officer, created_at=timezone.now(),
+        unit=commune.unit,
+        organization=commune.front,
+        created_by=officer,
+        created_at=timezone.now(),
         original_name="ykien.xlsx",
     )
     client.force_login(officer)

@@ -10,17 +10,25 @@ from tests.factories import CommuneFactory, DialogueFactory
 @pytest.fixture
 def dialogues(db):
     unit = CommuneFactory()
-    tentative = DialogueFactory(unit=unit, title="Đối thoại doanh nghiệp", kind=Dialogue.Kind.BUSINESS,
-                                tentative_month=dt.date(2026, 10, 1))
+    tentative = DialogueFactory(
+        unit=unit, title="Đối thoại doanh nghiệp", kind=Dialogue.Kind.BUSINESS, tentative_month=dt.date(2026, 10, 1)
+    )
     dated = DialogueFactory(
-        unit=unit, title="Hội nghị tháng 6", starts_at=timezone.make_aware(dt.datetime(2026, 6, 19, 8, 0)),
+        unit=unit,
+        title="Hội nghị tháng 6",
+        starts_at=timezone.make_aware(dt.datetime(2026, 6, 19, 8, 0)),
         status=Dialogue.Status.ANNOUNCED,
     )
     Announcement.objects.create(
         dialogue=dated, portal_text="Thông báo", published_at=timezone.make_aware(dt.datetime(2026, 6, 10, 9, 15))
     )
-    reception = DialogueFactory(unit=unit, plan=None, kind=Dialogue.Kind.RECEPTION, title="Tiếp công dân",
-                                starts_at=timezone.make_aware(dt.datetime(2026, 7, 14, 7, 30)))
+    reception = DialogueFactory(
+        unit=unit,
+        plan=None,
+        kind=Dialogue.Kind.RECEPTION,
+        title="Tiếp công dân",
+        starts_at=timezone.make_aware(dt.datetime(2026, 7, 14, 7, 30)),
+    )
     other = DialogueFactory(unit=CommuneFactory(name="Xã Ngọc Thiện", slug="ngoc-thien"), title="Giao ban Ngọc Thiện")
     return {"tentative": tentative, "dated": dated, "reception": reception, "other": other}
 

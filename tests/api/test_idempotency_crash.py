@@ -27,7 +27,9 @@ def post(client, key):
 
 def crashed_claim(key, seconds_ago=0.0):
     """What a request killed (`kill -9`) after claiming its key leaves: the claim row, no answer."""
-    row = IdempotencyKey.objects.create(scope=SCOPE, key=key, request_hash=idempotency.request_hash(json.dumps(BODY).encode()))
+    row = IdempotencyKey.objects.create(
+        scope=SCOPE, key=key, request_hash=idempotency.request_hash(json.dumps(BODY).encode())
+    )
     IdempotencyKey.objects.filter(pk=row.pk).update(created_at=timezone.now() - dt.timedelta(seconds=seconds_ago))
 
 

@@ -48,8 +48,14 @@ def test_submission_answers_201_with_code_status_and_absolute_status_url(client,
 
 
 def test_submitted_petition_is_online_with_consent_and_nfc_text(client, commune):
-    body = {**BODY, "content": nfd(BODY["content"]), "name": nfd("  Trần   Thị Mẫu "), "address": nfd("Xóm Giữa"),
-            "organization": nfd("Hợp tác xã Nông nghiệp"), "email": "Mau@Example.vn"}  # fmt: skip
+    body = {
+        **BODY,
+        "content": nfd(BODY["content"]),
+        "name": nfd("  Trần   Thị Mẫu "),
+        "address": nfd("Xóm Giữa"),
+        "organization": nfd("Hợp tác xã Nông nghiệp"),
+        "email": "Mau@Example.vn",
+    }
     code = post(client, body).json()["code"]
     petition = Petition.objects.get(code=code)
     assert petition.unit == commune.unit
@@ -80,8 +86,11 @@ def test_anonymous_opinion_keeps_no_identity(client, commune):
     code = post(client, {**BODY, "anonymous": True, "kind": "phan_anh"}).json()["code"]
     petition = Petition.objects.get(code=code)
     assert (petition.anonymous, petition.kind, petition.submitter_name, petition.submitter_phone) == (
-        True, "phan_anh", "", "",
-    )  # fmt: skip
+        True,
+        "phan_anh",
+        "",
+        "",
+    )
 
 
 def test_opinion_about_a_dialogue_of_the_commune_is_linked_and_stays_online(client, commune):
@@ -163,9 +172,16 @@ def test_malformed_json_is_a_400_in_vietnamese(client, commune, raw):
 
 
 @pytest.mark.parametrize(
-    "content_type", [None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=zz",
-                     "application/json; charset=latin-1", "application/xml"],
-)  # fmt: skip
+    "content_type",
+    [
+        None,
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=zz",
+        "application/json; charset=latin-1",
+        "application/xml",
+    ],
+)
 def test_a_body_that_is_not_application_json_is_refused_with_415_before_it_is_read(client, commune, content_type):
     extra = {"CONTENT_TYPE": content_type} if content_type else {}
     response = client.generic("POST", URL, json.dumps(BODY).encode(), content_type=content_type or "", **extra)
@@ -207,8 +223,13 @@ def test_bytes_that_are_not_utf_8_are_a_400(client, commune):
 
 
 def test_nul_invisible_and_bidi_characters_are_removed_from_every_string(client, commune):
-    body = {"content": "Đề\x00 nghị\u2060 sửa\u061c đường\u202e thôn\u200b Trung", "name": "Trần\u2066 Thị\x1b Mẫu",
-            "address": "Xóm\u00ad Giữa\ufeff", "organization": "\U000e0041Hợp tác xã", "unit": "tan-yen\u200d"}  # fmt: skip
+    body = {
+        "content": "Đề\x00 nghị\u2060 sửa\u061c đường\u202e thôn\u200b Trung",
+        "name": "Trần\u2066 Thị\x1b Mẫu",
+        "address": "Xóm\u00ad Giữa\ufeff",
+        "organization": "\U000e0041Hợp tác xã",
+        "unit": "tan-yen\u200d",
+    }
     response = post(client, body)
     assert response.status_code == 201
     petition = Petition.objects.get(code=response.json()["code"])
@@ -241,9 +262,14 @@ def test_wrong_types_and_huge_numbers_are_a_vietnamese_422(client, commune, raw,
 
 
 @pytest.mark.parametrize(
-    "raw", [b'{"content": NaN}', b'{"content": "a", "dialogue": Infinity}', b'{"a":' * 20 + b"1" + b"}" * 20,
-            b'{"content": "x", "dialogue": ' + b"9" * 5000 + b"}"],
-)  # fmt: skip
+    "raw",
+    [
+        b'{"content": NaN}',
+        b'{"content": "a", "dialogue": Infinity}',
+        b'{"a":' * 20 + b"1" + b"}" * 20,
+        b'{"content": "x", "dialogue": ' + b"9" * 5000 + b"}",
+    ],
+)
 def test_non_standard_numbers_deep_nesting_and_endless_digits_are_a_400(client, commune, raw):
     response = post(client, raw)
     assert response.status_code == 400
@@ -366,9 +392,18 @@ def test_loosely_typed_codes_are_found(client, commune):
 
 @pytest.mark.parametrize(
     "code",
-    ["ZZZZ-ZZZZ-ZZZZ-Z", "x", "%27%20OR%201%3D1", "' OR 1=1 --", "A" * 5000, "đường-xuống-cấp", "a/b/c", "%F0%9F%98%80",
-     "K7QX-M3RW-9HTD-B0"],
-)  # fmt: skip
+    [
+        "ZZZZ-ZZZZ-ZZZZ-Z",
+        "x",
+        "%27%20OR%201%3D1",
+        "' OR 1=1 --",
+        "A" * 5000,
+        "đường-xuống-cấp",
+        "a/b/c",
+        "%F0%9F%98%80",
+        "K7QX-M3RW-9HTD-B0",
+    ],
+)
 def test_unknown_and_malformed_codes_are_404(client, commune, code):
     PetitionFactory(unit=commune.unit)
     response = client.get(f"{URL}/{code}")
@@ -381,8 +416,14 @@ def _answered(unit, **petition_fields):
     petition = PetitionFactory(unit=unit, topic=topic, status=Petition.Status.CLOSED, **petition_fields)
     HistoryEntryFactory(petition=petition, is_public=True, note="Tiếp nhận qua kênh: Trực tuyến")
     HistoryEntryFactory(petition=petition, is_public=False, action="assign", to_status="assigned", note="nội bộ")
-    AnswerFactory(petition=petition, document_number="12/TB-UBND", document_date=dt.date(2026, 9, 1),
-                  approved_at=timezone.now(), published_at=timezone.now(), organization=None)  # fmt: skip
+    AnswerFactory(
+        petition=petition,
+        document_number="12/TB-UBND",
+        document_date=dt.date(2026, 9, 1),
+        approved_at=timezone.now(),
+        published_at=timezone.now(),
+        organization=None,
+    )
     return petition
 
 
@@ -525,8 +566,18 @@ def test_openapi_still_describes_the_submission_and_its_bounds(client, db):
     operation = document["paths"]["/api/v1/petitions"]["post"]
     assert operation["summary"] == "Gửi ý kiến, kiến nghị"
     schema = document["components"]["schemas"]["PetitionIn"]
-    assert set(schema["properties"]) == {"content", "name", "phone", "email", "address", "organization", "kind",
-                                         "dialogue", "anonymous", "unit"}  # fmt: skip
+    assert set(schema["properties"]) == {
+        "content",
+        "name",
+        "phone",
+        "email",
+        "address",
+        "organization",
+        "kind",
+        "dialogue",
+        "anonymous",
+        "unit",
+    }
     dialogue = next(s for s in schema["properties"]["dialogue"]["anyOf"] if s.get("type") == "integer")
     assert (dialogue["minimum"], dialogue["maximum"]) == (1, 2**63 - 1)
     assert {"201", "400", "413", "415", "422", "429"} <= set(operation["responses"])

@@ -43,8 +43,9 @@ def in_parallel(request, n=PARALLEL):
 
 def post(body, key=None, addr="127.0.0.1"):
     headers = {"Idempotency-Key": key} if key else {}
-    response = Client().post(URL, data=json.dumps(body), content_type="application/json", headers=headers,
-                             REMOTE_ADDR=addr)  # fmt: skip
+    response = Client().post(
+        URL, data=json.dumps(body), content_type="application/json", headers=headers, REMOTE_ADDR=addr
+    )
     return response.status_code, response.json(), response.headers.get("Idempotent-Replayed")
 
 

@@ -226,8 +226,16 @@ def test_an_opinion_is_answered_published_rated_and_reopened(live_server, page_a
     expect(answers.locator(".detail-earlier")).to_contain_text(ANSWER)
     expect(answers.locator(".detail-earlier")).to_contain_text(f"Chưa hài lòng: {REASON}")
     history = detail.locator(".detail-history")
-    for step in ("Phân loại", "Giao xử lý", "Nhận xử lý", "Ghi trả lời", "Duyệt trả lời", "Công khai",
-                 "Người gửi đánh giá", "Mở lại xem xét"):  # fmt: skip
+    for step in (
+        "Phân loại",
+        "Giao xử lý",
+        "Nhận xử lý",
+        "Ghi trả lời",
+        "Duyệt trả lời",
+        "Công khai",
+        "Người gửi đánh giá",
+        "Mở lại xem xét",
+    ):
         expect(history).to_contain_text(step)
     expect(office.locator("#thao-tac-assign")).to_be_visible()
     screenshot(office, "journey-detail-reopened")

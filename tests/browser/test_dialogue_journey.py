@@ -41,18 +41,30 @@ def test_schedule_announce_on_time_and_late_then_a_citizen_registers(live_server
         plan = Dialogue.objects.get(kind="business").plan
         month = dt.date(2026, 12, 1)
         in_time = actions.create_dialogue(
-            plan.unit, plan=plan, kind="conference", title="Hội nghị đối thoại về đường giao thông nội đồng",
-            tentative_month=month, by=office_user,
-        )  # fmt: skip
+            plan.unit,
+            plan=plan,
+            kind="conference",
+            title="Hội nghị đối thoại về đường giao thông nội đồng",
+            tentative_month=month,
+            by=office_user,
+        )
         hurried = actions.create_dialogue(
-            plan.unit, plan=plan, kind="conference", title="Hội nghị đối thoại về môi trường chăn nuôi",
-            tentative_month=month, by=office_user,
-        )  # fmt: skip
+            plan.unit,
+            plan=plan,
+            kind="conference",
+            title="Hội nghị đối thoại về môi trường chăn nuôi",
+            tentative_month=month,
+            by=office_user,
+        )
         PlanTask.objects.create(
-            plan=plan, organization=plan.unit.organizations.get(name="Trung tâm Cung ứng dịch vụ sự nghiệp công"),
-            dialogue=in_time, section="III.3", purpose="announce", title="Thông báo trước 07 ngày",
+            plan=plan,
+            organization=plan.unit.organizations.get(name="Trung tâm Cung ứng dịch vụ sự nghiệp công"),
+            dialogue=in_time,
+            section="III.3",
+            purpose="announce",
+            title="Thông báo trước 07 ngày",
             due_on=dt.date(2026, 12, 12),
-        )  # fmt: skip
+        )
 
         # 1. The Party Office turns "tháng 12/2026" into a date, time and place for both.
         office = log_in(page_at, base, "vanphong")

@@ -31,7 +31,10 @@ def test_in_a_browser_the_button_follows_the_ticks(live_server, page_at, client,
     expect(button).to_have_text("Nhập 1 dòng hợp lệ")
     page.get_by_label("Vẫn nhập dòng này (dòng 3)").check()
     expect(button).to_have_text("Nhập 2 dòng, trong đó 1 dòng trùng đã xác nhận")
-    box, label = page.locator("#id_skip_errors").bounding_box(), page.locator("label[for=id_skip_errors]").bounding_box()
+    box, label = (
+        page.locator("#id_skip_errors").bounding_box(),
+        page.locator("label[for=id_skip_errors]").bounding_box(),
+    )
     assert abs(box["y"] - label["y"]) < 12 and 0 < label["x"] - box["x"] < 40  # side by side on a phone
     button.click()
     expect(page.get_by_role("status")).to_contain_text("Đã nhập 2 ý kiến, trong đó 1 dòng trùng đã xác nhận")

@@ -113,8 +113,15 @@ def test_the_chair_holds_two_posts_and_the_ubnd_chair_is_another_person(demo):
 def test_the_commune_has_every_kind_of_organisation(demo):
     kinds = set(Organization.objects.filter(unit__slug="tan-yen").values_list("kind", flat=True))
     assert kinds == {k.value for k in Organization.Kind}
-    for name in ("Văn phòng Đảng ủy", "Phòng Kinh tế", "Công an xã", "Ủy ban MTTQ xã", "Hội Cựu chiến binh xã",
-                 "Trung tâm Cung ứng dịch vụ sự nghiệp công", "UBND tỉnh Bắc Ninh"):
+    for name in (
+        "Văn phòng Đảng ủy",
+        "Phòng Kinh tế",
+        "Công an xã",
+        "Ủy ban MTTQ xã",
+        "Hội Cựu chiến binh xã",
+        "Trung tâm Cung ứng dịch vụ sự nghiệp công",
+        "UBND tỉnh Bắc Ninh",
+    ):
         assert Organization.objects.filter(name=name).exists(), name
 
 
@@ -128,15 +135,35 @@ def test_there_is_one_demo_account_per_role(demo):
 def test_opinions_cover_every_topic_kind_channel_and_state(demo):
     petitions = Petition.objects.filter(unit__slug="tan-yen")
     assert set(petitions.exclude(topic=None).values_list("topic__code", flat=True)) >= {
-        "dat_dai", "moi_truong", "giao_thong_xay_dung", "nong_nghiep", "y_te", "giao_duc", "van_hoa_xa_hoi",
-        "lao_dong_chinh_sach", "an_ninh_trat_tu", "thu_tuc_hanh_chinh", "doanh_nghiep_kinh_te",
-        "dien_nuoc_ha_tang", "khac",
-    }  # fmt: skip
+        "dat_dai",
+        "moi_truong",
+        "giao_thong_xay_dung",
+        "nong_nghiep",
+        "y_te",
+        "giao_duc",
+        "van_hoa_xa_hoi",
+        "lao_dong_chinh_sach",
+        "an_ninh_trat_tu",
+        "thu_tuc_hanh_chinh",
+        "doanh_nghiep_kinh_te",
+        "dien_nuoc_ha_tang",
+        "khac",
+    }
     assert set(petitions.values_list("kind", flat=True)) == {k.value for k in Petition.Kind}
     assert set(petitions.values_list("channel", flat=True)) == {c.value for c in Petition.Channel}
     states = set(petitions.values_list("status", flat=True))
-    assert states >= {"received", "classified", "assigned", "forwarded", "answered_at_dialogue", "answer_pending",
-                      "answered", "closed", "merged", "legal_track"}  # fmt: skip
+    assert states >= {
+        "received",
+        "classified",
+        "assigned",
+        "forwarded",
+        "answered_at_dialogue",
+        "answer_pending",
+        "answered",
+        "closed",
+        "merged",
+        "legal_track",
+    }
 
 
 def test_every_opinion_has_a_timeline_that_starts_with_its_receipt(demo):
@@ -174,9 +201,11 @@ def test_agency_account_sees_only_its_own_assignments_in_the_demo(demo):
     officer = User.objects.get(username="phongkinhte")
     visible = permissions.petitions_visible_to(officer)
     assert visible.exists()
-    assert not visible.exclude(assignments__lead__name="Phòng Kinh tế").exclude(
-        assignments__coordinating__name="Phòng Kinh tế"
-    ).exists()
+    assert (
+        not visible.exclude(assignments__lead__name="Phòng Kinh tế")
+        .exclude(assignments__coordinating__name="Phòng Kinh tế")
+        .exists()
+    )
 
 
 @pytest.mark.parametrize("day", ["2026-06-30", "2026-12-31"])
@@ -241,9 +270,10 @@ def test_the_coming_giao_ban_page_shows_invitations_as_sent(client, db):
 
 def _entries(petition, after: str) -> list[tuple]:
     """The petition's timeline from its first `after` entry on, as the actions write it (no dates, no actors)."""
-    steps = list(petition.history.order_by("at", "pk").values_list("action", "from_status", "to_status", "is_public",
-                                                                   "note"))  # fmt: skip
-    return steps[[s[0] for s in steps].index(after):]
+    steps = list(
+        petition.history.order_by("at", "pk").values_list("action", "from_status", "to_status", "is_public", "note")
+    )
+    return steps[[s[0] for s in steps].index(after) :]
 
 
 def test_answers_given_in_the_hall_were_approved_by_the_chair_before_they_were_public(demo):
@@ -259,7 +289,9 @@ def test_answers_given_in_the_hall_were_approved_by_the_chair_before_they_were_p
         history = list(petition.history.order_by("at", "pk"))
         assert [h.pk for h in history] == sorted(h.pk for h in history), petition  # written in the order lived
         actions = [h.action for h in history]
-        expected = ["receive", "classify", "answer_at_dialogue", "approve"] + (["publish"] if answer.published_at else [])
+        expected = ["receive", "classify", "answer_at_dialogue", "approve"] + (
+            ["publish"] if answer.published_at else []
+        )
         assert actions == expected, petition
         by_action = {h.action: h for h in history}
         hall, approval = by_action["answer_at_dialogue"], by_action["approve"]
@@ -289,11 +321,21 @@ def test_the_demos_hall_answers_are_the_entries_the_actions_write(demo):
     dialogue = shown.petition.dialogue
     users = {u.username: u for u in User.objects.filter(username__in=["tiepnhan", "vanphong", "thuky", "bithu"])}
     petition = actions.submit_petition(
-        dialogue.unit, content="Đề nghị lắp đèn đường ngõ 5 thôn Trung.", channel="spoken_at_dialogue",
-        dialogue=dialogue, name="Lê Văn An", by=users["tiepnhan"],
-    )  # fmt: skip
-    actions.classify(petition, topic=Topic.objects.get(code="dien_nuoc_ha_tang", unit=None), kind="kien_nghi",
-                     jurisdiction="commune", by=users["vanphong"], public_summary="Lắp đèn đường ngõ 5 thôn Trung.")
+        dialogue.unit,
+        content="Đề nghị lắp đèn đường ngõ 5 thôn Trung.",
+        channel="spoken_at_dialogue",
+        dialogue=dialogue,
+        name="Lê Văn An",
+        by=users["tiepnhan"],
+    )
+    actions.classify(
+        petition,
+        topic=Topic.objects.get(code="dien_nuoc_ha_tang", unit=None),
+        kind="kien_nghi",
+        jurisdiction="commune",
+        by=users["vanphong"],
+        public_summary="Lắp đèn đường ngõ 5 thôn Trung.",
+    )
     actions.answer_at_dialogue(petition, "Xã sẽ lắp đèn trong tháng 12.", by=users["thuky"])
     actions.approve_answer(petition, by=users["bithu"])
     actions.publish(petition, by=users["vanphong"])

@@ -127,8 +127,13 @@ def _speak(w: World) -> Target:
 
 def _inbox_bulk(w: World) -> Target:
     petition = w.received()
-    fill = {"chon": str(petition.pk), "thao_tac": "phan_loai", "pl-topic": str(factories.canonical_topic().pk),
-            "pl-kind": "kien_nghi", "pl-jurisdiction": "commune"}  # fmt: skip
+    fill = {
+        "chon": str(petition.pk),
+        "thao_tac": "phan_loai",
+        "pl-topic": str(factories.canonical_topic().pk),
+        "pl-kind": "kien_nghi",
+        "pl-jurisdiction": "commune",
+    }
     return Target("/can-bo/y-kien/", "/can-bo/y-kien/thao-tac/", fill)
 
 
@@ -216,7 +221,7 @@ CASES = (
         "accounts:login",
         None,
         lambda w: Target("/dang-nhap/", "/dang-nhap/", {"username": "vanphong", "password": "mat-khau-thu-2026"}),
-    ),  # fmt: skip
+    ),
     FormCase(
         "accounts:password_change",
         "coordinator",
@@ -229,18 +234,18 @@ CASES = (
                 "new_password2": "Cau-tre-lang-Van-2027",
             },
         ),
-    ),  # fmt: skip
+    ),
     # ------------------------------------------------------------ opinions: entry, organisations, inbox
     FormCase(
         "petitions:enter",
         "coordinator",
         lambda w: Target("/can-bo/y-kien/nhap/", "/can-bo/y-kien/nhap/", {"content": CONTENT, "channel": "phone"}),
-    ),  # fmt: skip
+    ),
     FormCase(
         "petitions:org_batch",
         "farmers_rep",
         lambda w: Target("/can-bo/to-chuc/y-kien/", "/can-bo/to-chuc/y-kien/", {"rows-0-content": CONTENT}),
-    ),  # fmt: skip
+    ),
     FormCase("petitions:inbox_bulk", "coordinator", _inbox_bulk),
     # ------------------------------------------------------------ one opinion's panels
     FormCase("petitions:summary", "coordinator", _detail("tom-tat", World.received)),

@@ -89,9 +89,16 @@ def test_any_bytes_are_refused_in_vietnamese(api, body):
 
 @pytest.mark.parametrize(
     "content_type",
-    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml",
-     "application/json; charset=latin-1", "application/jsonp", "application/json\x00"],
-)  # fmt: skip
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/xml",
+        "application/json; charset=latin-1",
+        "application/jsonp",
+        "application/json\x00",
+    ],
+)
 def test_a_body_that_is_not_json_is_refused_with_415(api, content_type):
     response = send(api, json.dumps(BODY).encode(), content_type)
     assert response.status_code == 415

@@ -65,26 +65,45 @@ class World:
     # ------------------------------------------------------------ petitions in each state
 
     def received(self, kind: str = K.KIEN_NGHI, **extra) -> Petition:
-        fields = dict(content=CONTENT, channel=C.RECEPTION, kind=kind, name="Trần Thị Mẫu", phone="0987654321",
-                      address="Số 12, thôn Trung", by=self.coordinator)  # fmt: skip
+        fields = dict(
+            content=CONTENT,
+            channel=C.RECEPTION,
+            kind=kind,
+            name="Trần Thị Mẫu",
+            phone="0987654321",
+            address="Số 12, thôn Trung",
+            by=self.coordinator,
+        )
         return actions.submit_petition(self.unit, **{**fields, **extra})
 
     def classified(self, **extra) -> Petition:
         petition = self.received(**extra)
-        return actions.classify(petition, topic=factories.canonical_topic(), kind=petition.kind,
-                                jurisdiction="commune", public_summary="Đề nghị sửa đường.", by=self.coordinator)  # fmt: skip
+        return actions.classify(
+            petition,
+            topic=factories.canonical_topic(),
+            kind=petition.kind,
+            jurisdiction="commune",
+            public_summary="Đề nghị sửa đường.",
+            by=self.coordinator,
+        )
 
     def assigned(self) -> Assignment:
         return actions.assign(self.classified(), self.cs.economy, by=self.coordinator)
 
     def forwarded(self) -> Assignment:
-        return actions.forward(self.classified(), self.cs.higher, outgoing_number="215/UBND-VP",
-                               outgoing_date=TODAY, by=self.coordinator)  # fmt: skip
+        return actions.forward(
+            self.classified(), self.cs.higher, outgoing_number="215/UBND-VP", outgoing_date=TODAY, by=self.coordinator
+        )
 
     def pending(self) -> Petition:
         assignment = self.assigned()
-        actions.record_answer(assignment.petition, "Xã đã bố trí kinh phí sửa chữa trong quý I năm 2027.",
-                              document_number="88/UBND-KT", document_date=TODAY, by=self.economy)  # fmt: skip
+        actions.record_answer(
+            assignment.petition,
+            "Xã đã bố trí kinh phí sửa chữa trong quý I năm 2027.",
+            document_number="88/UBND-KT",
+            document_date=TODAY,
+            by=self.economy,
+        )
         return Petition.objects.get(pk=assignment.petition_id)
 
     def answered(self) -> Petition:
@@ -100,8 +119,9 @@ class World:
     def extension_asked(self) -> Petition:
         assignment = self.assigned()
         actions.accept_assignment(assignment, by=self.economy)
-        actions.request_extension(assignment, new_deadline=TODAY + dt.timedelta(days=30),
-                                  reason="Cần khảo sát hiện trường.", by=self.economy)  # fmt: skip
+        actions.request_extension(
+            assignment, new_deadline=TODAY + dt.timedelta(days=30), reason="Cần khảo sát hiện trường.", by=self.economy
+        )
         return assignment.petition
 
     def at_dialogue(self) -> Petition:
@@ -116,8 +136,9 @@ class World:
 
     def scheduled(self, days_ahead: int = 20) -> Dialogue:
         starts = timezone.make_aware(dt.datetime.combine(TODAY + dt.timedelta(days=days_ahead), dt.time(8, 0)))
-        return plan_actions.schedule_dialogue(self.dialogue, starts_at=starts, ends_at=None,
-                                              place="Hội trường xã", by=self.coordinator)  # fmt: skip
+        return plan_actions.schedule_dialogue(
+            self.dialogue, starts_at=starts, ends_at=None, place="Hội trường xã", by=self.coordinator
+        )
 
     def held(self) -> Dialogue:
         dialogue = self.scheduled(days_ahead=-1)
@@ -127,8 +148,9 @@ class World:
         return plan_actions.invite(self.dialogue, organizations=[self.cs.farmers], by=self.coordinator)[0]
 
     def speaker(self) -> SpeakerRequest:
-        return plan_actions.register_speaker(self.dialogue, name="Lê Văn Nam", summary="Về đường giao thông.",
-                                             phone="0912345678")  # fmt: skip
+        return plan_actions.register_speaker(
+            self.dialogue, name="Lê Văn Nam", summary="Về đường giao thông.", phone="0912345678"
+        )
 
     def person(self) -> Person:
         return Person.objects.create(unit=self.unit, full_name="Đỗ Văn Hùng")

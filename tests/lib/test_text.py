@@ -61,10 +61,27 @@ def test_clean_removes_every_format_character_that_unicode_knows():
 
 @pytest.mark.parametrize(
     "invisible",
-    ["\u2060", "\u061c", "\u180e", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066",
-     "\u2069", "\u00ad", "\ufeff", "\U000e0001", "\U000e0041", "\U000e007f"],
+    [
+        "\u2060",
+        "\u061c",
+        "\u180e",
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\u00ad",
+        "\ufeff",
+        "\U000e0001",
+        "\U000e0041",
+        "\U000e007f",
+    ],
     ids=lambda ch: f"U+{ord(ch):04X}",
-)  # fmt: skip
+)
 def test_clean_removes_word_joiners_bidi_marks_soft_hyphens_and_tags(invisible):
     assert clean(f"Hà{invisible} Nội") == "Hà Nội"
 
@@ -177,10 +194,40 @@ ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc", "Cf"))
 EVERY_CATEGORY = st.text(
     alphabet=st.characters(
         codec=None,
-        categories=("Cc", "Cf", "Cn", "Co", "Cs", "Ll", "Lm", "Lo", "Lt", "Lu", "Mc", "Me", "Mn", "Nd", "Nl", "No", "Pc",
-                    "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "Sc", "Sk", "Sm", "So", "Zl", "Zp", "Zs"),
+        categories=(
+            "Cc",
+            "Cf",
+            "Cn",
+            "Co",
+            "Cs",
+            "Ll",
+            "Lm",
+            "Lo",
+            "Lt",
+            "Lu",
+            "Mc",
+            "Me",
+            "Mn",
+            "Nd",
+            "Nl",
+            "No",
+            "Pc",
+            "Pd",
+            "Pe",
+            "Pf",
+            "Pi",
+            "Po",
+            "Ps",
+            "Sc",
+            "Sk",
+            "Sm",
+            "So",
+            "Zl",
+            "Zp",
+            "Zs",
+        ),
     )
-)  # fmt: skip
+)
 SEARCH_KEY = re.compile(r"([a-z0-9_]+( [a-z0-9_]+)*)?")
 
 

@@ -23,9 +23,15 @@ def admin_client(client, commune):
 def _message(commune, key, recipient, kind="kien_nghi", body="Nội dung thư."):
     petition = factories.PetitionFactory(unit=commune.unit, kind=kind, submitter_email=recipient)
     return Notification.objects.create(
-        event_key=key, kind="receipt", channel="email", recipient=recipient, subject=f"Mã {petition.code}",
-        body=body, petition=petition, unit=commune.unit,
-    )  # fmt: skip
+        event_key=key,
+        kind="receipt",
+        channel="email",
+        recipient=recipient,
+        subject=f"Mã {petition.code}",
+        body=body,
+        petition=petition,
+        unit=commune.unit,
+    )
 
 
 @pytest.mark.parametrize("kind", ["to_cao", "khieu_nai"])

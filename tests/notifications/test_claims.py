@@ -27,9 +27,14 @@ TIMEOUT = 300  # the default NOTIFY_CLAIM_TIMEOUT
 
 def _queued(key="test:claim", channel="email", recipient="phongkinhte@tanyen.example", **fields):
     return Notification.objects.create(
-        event_key=key, kind=Notification.Kind.STATUS, channel=channel, recipient=recipient,
-        subject="Ý kiến K7QX-M3RW-9HTD-B: Đang giải quyết", body="Nội dung thử nghiệm.", **fields,
-    )  # fmt: skip
+        event_key=key,
+        kind=Notification.Kind.STATUS,
+        channel=channel,
+        recipient=recipient,
+        subject="Ý kiến K7QX-M3RW-9HTD-B: Đang giải quyết",
+        body="Nội dung thử nghiệm.",
+        **fields,
+    )
 
 
 def _later(seconds: float):
@@ -204,8 +209,14 @@ def test_a_failure_to_enqueue_after_the_commit_fails_nothing_and_leaves_the_mess
     with monkeypatch.context() as patch:
         patch.setattr(delivery, "enqueue", broken)
         with django_capture_on_commit_callbacks(execute=True):
-            notification = notify("test:enqueue-failed", kind="status", channel="email", recipient="a@example.vn",
-                                  subject="Cập nhật", body="Đã trả lời")  # fmt: skip
+            notification = notify(
+                "test:enqueue-failed",
+                kind="status",
+                channel="email",
+                recipient="a@example.vn",
+                subject="Cập nhật",
+                body="Đã trả lời",
+            )
 
     assert not DBTaskResult.objects.exists()
     _age(notification)

@@ -56,9 +56,13 @@ def immediate_tasks(settings):
 
 def _queued(channel="email", recipient="phongkinhte@tanyen.example", key="test:1", body="Nội dung thử nghiệm."):
     return Notification.objects.create(
-        event_key=key, kind=Notification.Kind.STATUS, channel=channel, recipient=recipient,
-        subject="Ý kiến K7QX-M3RW-9HTD-B: Đang giải quyết", body=body,
-    )  # fmt: skip
+        event_key=key,
+        kind=Notification.Kind.STATUS,
+        channel=channel,
+        recipient=recipient,
+        subject="Ý kiến K7QX-M3RW-9HTD-B: Đang giải quyết",
+        body=body,
+    )
 
 
 def test_deliver_sends_an_email_and_marks_it_sent():
@@ -179,10 +183,22 @@ def test_delivering_an_unknown_notification_does_nothing():
 
 def test_the_same_event_is_notified_once(immediate_tasks, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first = notify("petition:1:receipt:email", kind="receipt", channel="email", recipient="a@example.vn",
-                       subject="Đã tiếp nhận", body="Mã theo dõi: K7QX")  # fmt: skip
-        second = notify("petition:1:receipt:email", kind="receipt", channel="email", recipient="a@example.vn",
-                        subject="Đã tiếp nhận", body="Mã theo dõi: K7QX")  # fmt: skip
+        first = notify(
+            "petition:1:receipt:email",
+            kind="receipt",
+            channel="email",
+            recipient="a@example.vn",
+            subject="Đã tiếp nhận",
+            body="Mã theo dõi: K7QX",
+        )
+        second = notify(
+            "petition:1:receipt:email",
+            kind="receipt",
+            channel="email",
+            recipient="a@example.vn",
+            subject="Đã tiếp nhận",
+            body="Mã theo dõi: K7QX",
+        )
 
     assert first is not None and second is None
     assert Notification.objects.count() == 1
@@ -191,8 +207,14 @@ def test_the_same_event_is_notified_once(immediate_tasks, django_capture_on_comm
 
 def test_nothing_is_delivered_before_the_transaction_commits(immediate_tasks, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notification = notify("test:uncommitted", kind="status", channel="email", recipient="a@example.vn",
-                              subject="Cập nhật", body="Đang giải quyết")  # fmt: skip
+        notification = notify(
+            "test:uncommitted",
+            kind="status",
+            channel="email",
+            recipient="a@example.vn",
+            subject="Cập nhật",
+            body="Đang giải quyết",
+        )
 
     assert len(callbacks) == 1
     assert mail.outbox == []
@@ -211,18 +233,33 @@ def test_a_notification_without_an_address_is_not_recorded():
     assert not Notification.objects.exists()
 
 
-def test_the_submitter_gets_an_sms_only_when_a_gateway_is_configured(settings, immediate_tasks,
-                                                                     django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_submitter_gets_an_sms_only_when_a_gateway_is_configured(
+    settings, immediate_tasks, django_capture_on_commit_callbacks
+):
     settings.SMS_BACKEND = ""
     with django_capture_on_commit_callbacks(execute=True):
-        sent = notify_contact("petition:7:receipt", kind="receipt", email="", phone="0987654321", subject="Đã tiếp nhận",
-                              body="…", sms="Da tiep nhan y kien")  # fmt: skip
+        sent = notify_contact(
+            "petition:7:receipt",
+            kind="receipt",
+            email="",
+            phone="0987654321",
+            subject="Đã tiếp nhận",
+            body="…",
+            sms="Da tiep nhan y kien",
+        )
     assert sent == []
 
     settings.SMS_BACKEND = f"{__name__}.RecordingSms"
     with django_capture_on_commit_callbacks(execute=True):
-        sent = notify_contact("petition:7:receipt", kind="receipt", email="nguoigui@example.vn", phone="0987654321",
-                              subject="Đã tiếp nhận", body="Mã theo dõi K7QX", sms="Da tiep nhan y kien")  # fmt: skip
+        sent = notify_contact(
+            "petition:7:receipt",
+            kind="receipt",
+            email="nguoigui@example.vn",
+            phone="0987654321",
+            subject="Đã tiếp nhận",
+            body="Mã theo dõi K7QX",
+            sms="Da tiep nhan y kien",
+        )
 
     assert {n.channel for n in sent} == {"email", "sms"}
     assert RecordingSms.sent == [("0987654321", "Da tiep nhan y kien")]
@@ -233,8 +270,14 @@ def test_the_submitter_gets_an_sms_only_when_a_gateway_is_configured(settings, i
 def test_with_the_database_queue_the_worker_delivers_what_was_enqueued():
     # The settings' own TASKS: django-tasks-db. Enqueuing writes a task row on commit; only the worker sends it.
     with transaction.atomic():
-        notification = notify("test:db-queue", kind="status", channel="email", recipient="a@example.vn",
-                              subject="Cập nhật", body="Đã trả lời")  # fmt: skip
+        notification = notify(
+            "test:db-queue",
+            kind="status",
+            channel="email",
+            recipient="a@example.vn",
+            subject="Cập nhật",
+            body="Đã trả lời",
+        )
         assert not DBTaskResult.objects.exists()  # nothing is enqueued before the commit
 
     task = DBTaskResult.objects.get()

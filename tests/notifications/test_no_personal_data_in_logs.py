@@ -26,15 +26,31 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the database worker deli
 
 D = dt.date
 SUBMITTERS = [
-    {"name": "Hoàng Văn Tố", "phone": "0912 345 678", "email": "hoang.to.cao@gmail.com", "kind": "to_cao",
-     "content": "Tôi tố cáo cán bộ địa chính thôn Đông nhận tiền của hộ ông Lưu để làm sai hồ sơ đất.",
-     "address": "Số 7, thôn Đông"},
-    {"name": "Trần Thị Mẫu", "phone": "0987 654 321", "email": "mau.tran@example.vn", "kind": "kien_nghi",
-     "content": "Đề nghị sửa chữa đoạn đường từ cổng làng đến nhà văn hóa thôn Trung bị ngập sâu.",
-     "address": "Số 12, xóm Giữa"},
-    {"name": "Lê Văn Hùng", "phone": "0903111222", "email": "hung.le@yahoo.com", "kind": "kien_nghi",
-     "content": "Đề nghị lắp đèn chiếu sáng đường trục thôn Bắc gần trường mầm non.", "address": "Thôn Bắc"},
-]  # fmt: skip
+    {
+        "name": "Hoàng Văn Tố",
+        "phone": "0912 345 678",
+        "email": "hoang.to.cao@gmail.com",
+        "kind": "to_cao",
+        "content": "Tôi tố cáo cán bộ địa chính thôn Đông nhận tiền của hộ ông Lưu để làm sai hồ sơ đất.",
+        "address": "Số 7, thôn Đông",
+    },
+    {
+        "name": "Trần Thị Mẫu",
+        "phone": "0987 654 321",
+        "email": "mau.tran@example.vn",
+        "kind": "kien_nghi",
+        "content": "Đề nghị sửa chữa đoạn đường từ cổng làng đến nhà văn hóa thôn Trung bị ngập sâu.",
+        "address": "Số 12, xóm Giữa",
+    },
+    {
+        "name": "Lê Văn Hùng",
+        "phone": "0903111222",
+        "email": "hung.le@yahoo.com",
+        "kind": "kien_nghi",
+        "content": "Đề nghị lắp đèn chiếu sáng đường trục thôn Bắc gần trường mầm non.",
+        "address": "Thôn Bắc",
+    },
+]
 
 
 class FailingSms(backends.SmsGateway):
@@ -72,8 +88,12 @@ def _post_form(client, person: dict) -> None:
 
 def _post_api(client, person: dict) -> None:
     body = {k: person[k] for k in ("name", "phone", "email", "address", "kind", "content")}
-    response = client.post("/api/v1/petitions", json.dumps(body), content_type="application/json",
-                           headers={"Idempotency-Key": "log-test-1"})  # fmt: skip
+    response = client.post(
+        "/api/v1/petitions",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Idempotency-Key": "log-test-1"},
+    )
     assert response.status_code == 201, response.content
 
 
@@ -93,8 +113,14 @@ def _work_through(commune, coordinator, officer, chair) -> None:
         if petition.kind == "to_cao":
             actions.send_to_legal_track(petition, body="Ủy ban Kiểm tra Đảng ủy", by=coordinator)
             continue
-        petition = actions.classify(petition, topic=factories.canonical_topic(), kind="kien_nghi",
-                                    jurisdiction="commune", public_summary="Đề nghị sửa đường.", by=coordinator)  # fmt: skip
+        petition = actions.classify(
+            petition,
+            topic=factories.canonical_topic(),
+            kind="kien_nghi",
+            jurisdiction="commune",
+            public_summary="Đề nghị sửa đường.",
+            by=coordinator,
+        )
         actions.assign(petition, commune.economy, deadline=D(2026, 12, 4), by=coordinator)
     answered = Petition.objects.filter(kind="kien_nghi").order_by("pk").first()
     actions.record_answer(answered, "Xã đã bố trí kinh phí sửa chữa.", by=officer)
@@ -140,7 +166,7 @@ def test_the_filter_hides_contacts_in_messages_arguments_and_tracebacks(captured
     logger.warning("Gửi tới %s lỗi", "nguoi.gui@gmail.com")
     logger.info("SMS %s: %s", "+84 912 345 678", "0987.654.321")
     try:
-        raise IntegrityError('duplicate key value violates unique constraint DETAIL: Key (email)=(a.b@c.vn)')
+        raise IntegrityError("duplicate key value violates unique constraint DETAIL: Key (email)=(a.b@c.vn)")
     except IntegrityError:
         logger.exception("Lưu thất bại cho %s", "0912345678")
 
@@ -164,8 +190,14 @@ def test_ids_codes_and_dates_are_kept(captured):
 def test_without_a_mail_server_nothing_is_printed_and_messages_stay_in_the_outbox(settings, capfd, captured):
     caplog, stderr = captured
     settings.EMAIL_BACKEND = backends.OUTBOX_ONLY
-    n = Notification.objects.create(event_key="t:1", kind="receipt", channel="email", recipient="nguoi@gmail.com",
-                                    subject="Đã tiếp nhận", body="Nội dung riêng tư.")  # fmt: skip
+    n = Notification.objects.create(
+        event_key="t:1",
+        kind="receipt",
+        channel="email",
+        recipient="nguoi@gmail.com",
+        subject="Đã tiếp nhận",
+        body="Nội dung riêng tư.",
+    )
 
     assert delivery.deliver(n.pk) == "kept"
 
@@ -174,4 +206,3 @@ def test_without_a_mail_server_nothing_is_printed_and_messages_stay_in_the_outbo
         assert "nguoi@gmail.com" not in text and "Nội dung riêng tư." not in text
     n.refresh_from_db()
     assert n.status == Notification.Status.KEPT and mail.outbox == []
-

@@ -26,10 +26,16 @@ DENOUNCER_PHONE = "0912345612"
 
 def message(unit, key, *, recipient="dan@example.vn", petition=None, minutes_ago=0, **fields):
     n = Notification.objects.create(
-        event_key=key, kind=fields.pop("kind", Notification.Kind.RECEIPT), channel=fields.pop("channel", "email"),
-        recipient=recipient, subject=fields.pop("subject", f"Tiêu đề {key}"), body=fields.pop("body", "Nội dung thư."),
-        petition=petition, unit=unit, **fields,
-    )  # fmt: skip
+        event_key=key,
+        kind=fields.pop("kind", Notification.Kind.RECEIPT),
+        channel=fields.pop("channel", "email"),
+        recipient=recipient,
+        subject=fields.pop("subject", f"Tiêu đề {key}"),
+        body=fields.pop("body", "Nội dung thư."),
+        petition=petition,
+        unit=unit,
+        **fields,
+    )
     Notification.objects.filter(pk=n.pk).update(created_at=timezone.now() - dt.timedelta(minutes=minutes_ago))
     return n
 
@@ -118,9 +124,15 @@ def test_another_units_message_is_not_listed_and_is_a_404(client, commune, other
 
 
 def test_a_denouncers_contact_is_masked_in_the_list_and_the_message(client, commune, coordinator, denunciation):
-    email = message(commune.unit, "e", recipient=DENOUNCER_EMAIL, petition=denunciation,
-                    body=f"Thư tới {DENOUNCER_EMAIL}, mã {denunciation.code}.", status=S.FAILED,
-                    error=f"Địa chỉ {DENOUNCER_EMAIL} bị từ chối")  # fmt: skip
+    email = message(
+        commune.unit,
+        "e",
+        recipient=DENOUNCER_EMAIL,
+        petition=denunciation,
+        body=f"Thư tới {DENOUNCER_EMAIL}, mã {denunciation.code}.",
+        status=S.FAILED,
+        error=f"Địa chỉ {DENOUNCER_EMAIL} bị từ chối",
+    )
     sms = message(commune.unit, "s", recipient=DENOUNCER_PHONE, petition=denunciation, channel="sms")
     client.force_login(coordinator)
 
@@ -181,8 +193,9 @@ def test_the_list_is_paged(client, commune, coordinator):
 
 
 @pytest.mark.parametrize("n", [3, 40])
-def test_the_pages_cost_a_bounded_number_of_queries(client, commune, coordinator, denunciation, n,
-                                                    django_assert_max_num_queries):  # fmt: skip
+def test_the_pages_cost_a_bounded_number_of_queries(
+    client, commune, coordinator, denunciation, n, django_assert_max_num_queries
+):
     for i in range(n):
         message(commune.unit, f"k{i}", petition=denunciation if i % 2 else None)
     client.force_login(coordinator)
@@ -197,8 +210,9 @@ def test_the_pages_cost_a_bounded_number_of_queries(client, commune, coordinator
 # ---------------------------------------------------------------- Gửi lại
 
 
-def test_the_coordinator_sends_a_failed_message_again(client, commune, coordinator, settings,
-                                                      django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_coordinator_sends_a_failed_message_again(
+    client, commune, coordinator, settings, django_capture_on_commit_callbacks
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     n = message(commune.unit, "a", status=S.FAILED, error="Máy chủ thư ngắt kết nối", attempts=1)
     client.force_login(coordinator)
@@ -242,23 +256,43 @@ def test_a_kept_message_is_not_sent_again_while_no_mail_server_is_configured(cli
 # ---------------------------------------------------------------- whose outbox
 
 
-def test_a_message_goes_to_the_outbox_of_its_petitions_unit_or_of_its_staff_recipient(commune, other_commune,
-                                                                                         user_with_role):  # fmt: skip
+def test_a_message_goes_to_the_outbox_of_its_petitions_unit_or_of_its_staff_recipient(
+    commune, other_commune, user_with_role
+):
     petition = factories.PetitionFactory(unit=other_commune.unit)
     officer = user_with_role("agency", commune.unit, commune.economy)
-    about = notify("t:1", kind="status", channel="email", recipient="a@example.vn", subject="s", body="b",
-                   petition=petition)  # fmt: skip
-    staff = notify("t:2", kind="digest", channel="email", recipient="b@example.vn", subject="s", body="b",
-                   recipient_user=officer)  # fmt: skip
-    given = notify("t:3", kind="digest", channel="email", recipient="c@example.vn", subject="s", body="b",
-                   unit_id=other_commune.unit.pk)  # fmt: skip
-    assert (about.unit_id, staff.unit_id, given.unit_id) == (other_commune.unit.pk, commune.unit.pk, other_commune.unit.pk)
+    about = notify(
+        "t:1", kind="status", channel="email", recipient="a@example.vn", subject="s", body="b", petition=petition
+    )
+    staff = notify(
+        "t:2", kind="digest", channel="email", recipient="b@example.vn", subject="s", body="b", recipient_user=officer
+    )
+    given = notify(
+        "t:3",
+        kind="digest",
+        channel="email",
+        recipient="c@example.vn",
+        subject="s",
+        body="b",
+        unit_id=other_commune.unit.pk,
+    )
+    assert (about.unit_id, staff.unit_id, given.unit_id) == (
+        other_commune.unit.pk,
+        commune.unit.pk,
+        other_commune.unit.pk,
+    )
 
 
 def test_an_event_key_with_an_address_is_refused():
     with pytest.raises(ValueError):
-        notify("petition:1:to:a@example.vn", kind="status", channel="email", recipient="a@example.vn", subject="s",
-               body="b")  # fmt: skip
+        notify(
+            "petition:1:to:a@example.vn",
+            kind="status",
+            channel="email",
+            recipient="a@example.vn",
+            subject="s",
+            body="b",
+        )
 
 
 def test_existing_messages_get_their_unit_from_the_migration(commune, user_with_role):

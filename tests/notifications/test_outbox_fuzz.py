@@ -17,8 +17,16 @@ PARAMS = ("trang_thai", "loai", "kenh", "trang")
 
 @pytest.fixture
 def coordinator(commune, user_with_role):
-    Notification.objects.create(event_key="t:1", kind="receipt", channel="email", recipient="a@example.vn",
-                                subject="Đã tiếp nhận", body="…", unit=commune.unit, status="failed")  # fmt: skip
+    Notification.objects.create(
+        event_key="t:1",
+        kind="receipt",
+        channel="email",
+        recipient="a@example.vn",
+        subject="Đã tiếp nhận",
+        body="…",
+        unit=commune.unit,
+        status="failed",
+    )
     return user_with_role("coordinator", commune.unit)
 
 

@@ -15,13 +15,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(
     "address, masked",
-    [("to.cao.nguoi@gmail.com", "t***@g***.com"), ("a@tanyen.bacninh.gov.vn", "a***@t***.vn"), ("x@localhost", "x***@l***")],
+    [
+        ("to.cao.nguoi@gmail.com", "t***@g***.com"),
+        ("a@tanyen.bacninh.gov.vn", "a***@t***.vn"),
+        ("x@localhost", "x***@l***"),
+    ],
 )
 def test_an_email_keeps_only_its_first_letters_and_its_top_level_domain(address, masked):
     assert mask_email(address) == masked == mask_recipient(address)
 
 
-@pytest.mark.parametrize("phone, masked", [("0912345612", "09******12"), ("+84 912 345 612", "84*******12"), ("113", "***")])
+@pytest.mark.parametrize(
+    "phone, masked", [("0912345612", "09******12"), ("+84 912 345 612", "84*******12"), ("113", "***")]
+)
 def test_a_phone_keeps_only_two_digits_at_each_end(phone, masked):
     assert mask_phone(phone) == masked == mask_recipient(phone)
 
@@ -31,7 +37,10 @@ def test_a_phone_keeps_only_two_digits_at_each_end(phone, masked):
     [
         ("tới a.b+c@d-e.com.vn, lỗi", "tới [email], lỗi"),
         ("0987654321 / 0987 654 321 / 0987.654.321 / +84987654321 / 84 987 654 321", " / ".join(["[phone]"] * 5)),
-        ("mã K7QX-M3RW-9HTD-B, id 12345, 2026-12-07 06:30, 0.25 s", "mã K7QX-M3RW-9HTD-B, id 12345, 2026-12-07 06:30, 0.25 s"),
+        (
+            "mã K7QX-M3RW-9HTD-B, id 12345, 2026-12-07 06:30, 0.25 s",
+            "mã K7QX-M3RW-9HTD-B, id 12345, 2026-12-07 06:30, 0.25 s",
+        ),
         ("", ""),
     ],
 )

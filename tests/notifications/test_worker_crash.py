@@ -46,17 +46,35 @@ def _wait_for(path: Path, seconds: float) -> None:
 
 def test_a_worker_killed_while_sending_leaves_no_message_stuck(tmp_path, settings):
     notification = Notification.objects.create(
-        event_key="test:crash", kind=Notification.Kind.RECEIPT, channel="sms", recipient=PHONE,
-        subject="Đã tiếp nhận", body="Da tiep nhan y kien, ma K7QX",
-    )  # fmt: skip
+        event_key="test:crash",
+        kind=Notification.Kind.RECEIPT,
+        channel="sms",
+        recipient=PHONE,
+        subject="Đã tiếp nhận",
+        body="Da tiep nhan y kien, ma K7QX",
+    )
     delivery.enqueue(notification.pk)
     mark, log = tmp_path / "mark", tmp_path / "worker.log"
     env = {
-        **os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": django_settings.SECRET_KEY,
-        "DOITHOAI_SMS_BACKEND": f"{__name__}.BlockingSms", "DOITHOAI_TEST_MARK": str(mark),
-        "DOITHOAI_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT), "DOITHOAI_LOG_LEVEL": "DEBUG",
-    }  # fmt: skip
-    command = [sys.executable, "-m", "doithoai.cli", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY": django_settings.SECRET_KEY,
+        "DOITHOAI_SMS_BACKEND": f"{__name__}.BlockingSms",
+        "DOITHOAI_TEST_MARK": str(mark),
+        "DOITHOAI_DATA_DIR": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "DOITHOAI_LOG_LEVEL": "DEBUG",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "doithoai.cli",
+        "db_worker",
+        "--no-reload",
+        "--no-startup-delay",
+        "--interval",
+        "0.1",
+    ]
     with log.open("w") as err:
         worker = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)  # noqa: S603
         try:

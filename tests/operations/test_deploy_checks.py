@@ -105,8 +105,7 @@ def test_check_deploy_fails_with_the_demo_password_in_the_database_and_creates_n
     environment.pop("DATABASE_URL", None)
     subprocess.run(migrate, check=True, cwd=ROOT, env=environment)
     create = (
-        "from doithoai.accounts.models import User; "
-        f"User.objects.create_user('vanphong', password='{DEMO_PASSWORD}')"
+        f"from doithoai.accounts.models import User; User.objects.create_user('vanphong', password='{DEMO_PASSWORD}')"
     )
     subprocess.run([sys.executable, "-m", "doithoai.cli", "shell", "-c", create], check=True, cwd=ROOT, env=environment)
     result = _check_deploy(tmp_path, **PRODUCTION)

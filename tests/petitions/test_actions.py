@@ -64,36 +64,60 @@ class World:
         return self.cs.unit
 
     def received(self, kind=K.KIEN_NGHI, **extra) -> Petition:
-        fields = dict(content="Đề nghị sửa chữa đoạn đường liên thôn Trung – Hạ bị xuống cấp.", channel=C.RECEPTION,
-                      kind=kind, name="Trần Thị Mẫu", phone="0987654321", email="mau@example.vn",
-                      address="Số 12, thôn Trung", by=self.coordinator)  # fmt: skip
+        fields = dict(
+            content="Đề nghị sửa chữa đoạn đường liên thôn Trung – Hạ bị xuống cấp.",
+            channel=C.RECEPTION,
+            kind=kind,
+            name="Trần Thị Mẫu",
+            phone="0987654321",
+            email="mau@example.vn",
+            address="Số 12, thôn Trung",
+            by=self.coordinator,
+        )
         fields.update(extra)
         return actions.submit_petition(self.unit, **fields)
 
     def classified(self, kind=K.KIEN_NGHI, summary="Đề nghị sửa đường liên thôn Trung – Hạ.", **extra) -> Petition:
         petition = self.received(kind=kind, **extra)
-        return actions.classify(petition, topic=factories.canonical_topic(), kind=kind, jurisdiction="commune",
-                                public_summary=summary, by=self.coordinator)  # fmt: skip
+        return actions.classify(
+            petition,
+            topic=factories.canonical_topic(),
+            kind=kind,
+            jurisdiction="commune",
+            public_summary=summary,
+            by=self.coordinator,
+        )
 
     def assigned(self, kind=K.KIEN_NGHI, **extra) -> Assignment:
         # A khiếu nại / tố cáo goes to its legal procedure, never to an agency. Tests that need one in an agency's
         # hands (recognised as such only after it was assigned) set the kind afterwards.
         legal = kind in (K.KHIEU_NAI, K.TO_CAO)
-        assignment = actions.assign(self.classified(kind=K.KIEN_NGHI if legal else kind, **extra), self.cs.economy,
-                                    by=self.coordinator)  # fmt: skip
+        assignment = actions.assign(
+            self.classified(kind=K.KIEN_NGHI if legal else kind, **extra), self.cs.economy, by=self.coordinator
+        )
         if legal:
             Petition.objects.filter(pk=assignment.petition_id).update(kind=kind, public_summary="")
             assignment.petition.refresh_from_db()
         return assignment
 
     def forwarded(self, **extra) -> Assignment:
-        return actions.forward(self.classified(**extra), self.cs.higher, outgoing_number="215/UBND-VP",
-                               outgoing_date=TODAY, by=self.coordinator)  # fmt: skip
+        return actions.forward(
+            self.classified(**extra),
+            self.cs.higher,
+            outgoing_number="215/UBND-VP",
+            outgoing_date=TODAY,
+            by=self.coordinator,
+        )
 
     def pending(self, **extra) -> Petition:
         assignment = self.assigned(**extra)
-        actions.record_answer(assignment.petition, "Xã đã bố trí kinh phí sửa chữa trong quý I năm 2027.",
-                              document_number="88/UBND-KT", document_date=TODAY, by=self.economy)  # fmt: skip
+        actions.record_answer(
+            assignment.petition,
+            "Xã đã bố trí kinh phí sửa chữa trong quý I năm 2027.",
+            document_number="88/UBND-KT",
+            document_date=TODAY,
+            by=self.economy,
+        )
         return reload(assignment.petition)
 
     def answered(self, **extra) -> Petition:
@@ -155,17 +179,19 @@ def snapshot(*petitions) -> list[dict]:
     requests, notifications, identity views and attachments."""
     out = []
     for p in petitions:
-        out.append({
-            "petition": Petition.objects.filter(pk=p.pk).values().get(),
-            "history": list(HistoryEntry.objects.filter(petition=p).values_list("pk", flat=True)),
-            "assignments": list(Assignment.objects.filter(petition=p).order_by("pk").values()),
-            "coordinating": list(Assignment.coordinating.through.objects.filter(assignment__petition=p).values()),
-            "answers": list(Answer.objects.filter(petition=p).order_by("pk").values()),
-            "extensions": list(ExtensionRequest.objects.filter(assignment__petition=p).order_by("pk").values()),
-            "notifications": Notification.objects.filter(petition=p).count(),
-            "identity_views": IdentityView.objects.filter(petition=p).count(),
-            "attachments": Attachment.objects.filter(petition=p).count(),
-        })  # fmt: skip
+        out.append(
+            {
+                "petition": Petition.objects.filter(pk=p.pk).values().get(),
+                "history": list(HistoryEntry.objects.filter(petition=p).values_list("pk", flat=True)),
+                "assignments": list(Assignment.objects.filter(petition=p).order_by("pk").values()),
+                "coordinating": list(Assignment.coordinating.through.objects.filter(assignment__petition=p).values()),
+                "answers": list(Answer.objects.filter(petition=p).order_by("pk").values()),
+                "extensions": list(ExtensionRequest.objects.filter(assignment__petition=p).order_by("pk").values()),
+                "notifications": Notification.objects.filter(petition=p).count(),
+                "identity_views": IdentityView.objects.filter(petition=p).count(),
+                "attachments": Attachment.objects.filter(petition=p).count(),
+            }
+        )
     return out
 
 
@@ -200,8 +226,9 @@ def immediate_tasks(settings):
 
 def _case_classify(w):
     p = w.received()
-    return lambda by: actions.classify(p, topic=factories.canonical_topic(), kind=K.PHAN_ANH, jurisdiction="commune",
-                                       by=by), [p]  # fmt: skip
+    return lambda by: actions.classify(
+        p, topic=factories.canonical_topic(), kind=K.PHAN_ANH, jurisdiction="commune", by=by
+    ), [p]
 
 
 def _case_edit_summary(w):
@@ -246,14 +273,16 @@ def _case_return(w):
 
 def _case_request_extension(w):
     a = w.assigned()
-    return lambda by: actions.request_extension(a, new_deadline=a.deadline + dt.timedelta(days=14),
-                                                reason="Chờ khảo sát", by=by), [a.petition]  # fmt: skip
+    return lambda by: actions.request_extension(
+        a, new_deadline=a.deadline + dt.timedelta(days=14), reason="Chờ khảo sát", by=by
+    ), [a.petition]
 
 
 def _case_decide_extension(w):
     a = w.assigned()
-    r = actions.request_extension(a, new_deadline=a.deadline + dt.timedelta(days=14), reason="Chờ khảo sát",
-                                  by=w.economy)  # fmt: skip
+    r = actions.request_extension(
+        a, new_deadline=a.deadline + dt.timedelta(days=14), reason="Chờ khảo sát", by=w.economy
+    )
     return lambda by: actions.decide_extension(r, grant=True, by=by), [a.petition]
 
 
@@ -379,8 +408,11 @@ CHANNEL_USERS = [
 
 
 def _intake(w, channel, by, **extra):
-    fields = {"content": "Đề nghị lắp đèn chiếu sáng đường trục thôn Hạ.", "channel": channel,
-              "by": None if by == "anonymous" else getattr(w, by) if isinstance(by, str) else by}  # fmt: skip
+    fields = {
+        "content": "Đề nghị lắp đèn chiếu sáng đường trục thôn Hạ.",
+        "channel": channel,
+        "by": None if by == "anonymous" else getattr(w, by) if isinstance(by, str) else by,
+    }
     if channel in actions.DIALOGUE_CHANNELS:
         fields["dialogue"] = w.dialogue
     if channel == C.ORG_BATCH:
@@ -464,14 +496,23 @@ def test_the_public_must_consent_before_leaving_their_identity(w):
 def test_an_anonymous_opinion_keeps_no_identity(w):
     petition = _intake(w, C.ONLINE, "anonymous", anonymous=True, name="Tên", phone="0987654321", email="a@b.vn")
     assert (petition.anonymous, petition.submitter_name, petition.submitter_phone, petition.submitter_email) == (
-        True, "", "", "",
-    )  # fmt: skip
+        True,
+        "",
+        "",
+        "",
+    )
 
 
 def test_text_is_stored_nfc_and_markup_is_kept_as_plain_text(w):
     content = "<script>alert('x')</script> Đường xuống cấp, đề nghị sửa <b>gấp</b>"
-    petition = _intake(w, C.ONLINE, "anonymous", content=unicodedata.normalize("NFD", content),
-                       name=unicodedata.normalize("NFD", "  Trần   Thị Mẫu "), consent=True)  # fmt: skip
+    petition = _intake(
+        w,
+        C.ONLINE,
+        "anonymous",
+        content=unicodedata.normalize("NFD", content),
+        name=unicodedata.normalize("NFD", "  Trần   Thị Mẫu "),
+        consent=True,
+    )
     petition = reload(petition)
     assert petition.content == content  # NFC, and the markup is text, neither stripped nor escaped
     assert unicodedata.is_normalized("NFC", petition.content)
@@ -536,7 +577,7 @@ BAD_INPUT = {
     "an executable named .jpg": (
         {"attachments": [_upload("anh-hien-truong.jpg", b"MZ\x90\x00\x03" + b"\x00" * 500)]},
         "attachments",
-    ),  # fmt: skip
+    ),
     "six files": ({"attachments": [_upload(f"anh{i}.png", PNG) for i in range(6)]}, "attachments"),
     "an 11 MB file": ({"attachments": [_upload("scan.pdf", PDF + b"\x00" * (11 * 1024 * 1024))]}, "attachments"),
     "a zip named .docx": ({"attachments": [_upload("don.docx", _zip({"readme.txt": b"xin chao"}))]}, "attachments"),
@@ -591,8 +632,11 @@ def test_attachments_are_stored_under_generated_names_recognised_by_content(
         petition = _intake(w, C.RECEPTION, "coordinator", attachments=files)
 
     stored = list(Attachment.objects.filter(petition=petition).order_by("id"))
-    assert [a.original_name for a in stored] == ["Đơn của Trần Thị Mẫu.pdf", "ảnh hiện trường.jpg",
-                                                 "Biên bản họp thôn.docx"]  # fmt: skip
+    assert [a.original_name for a in stored] == [
+        "Đơn của Trần Thị Mẫu.pdf",
+        "ảnh hiện trường.jpg",
+        "Biên bản họp thôn.docx",
+    ]
     assert [a.extension for a in stored] == [".pdf", ".png", ".docx"]
     assert stored[1].content_type == "image/png"
     for attachment in stored:
@@ -605,8 +649,9 @@ def test_attachments_are_stored_under_generated_names_recognised_by_content(
     assert [a.file.read() for a in stored] == [PDF, PNG, DOCX]
 
 
-def test_a_failure_after_the_files_are_handled_leaves_no_file_behind(w, settings, monkeypatch,
-                                                                    django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_failure_after_the_files_are_handled_leaves_no_file_behind(
+    w, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     from doithoai.petitions import history
 
     def broken(*args, **kwargs):
@@ -626,26 +671,43 @@ def test_classify_sets_topic_kind_jurisdiction_and_summary_with_its_history(w):
     petition = w.received()
     topic = factories.canonical_topic("dien_nuoc_ha_tang")
 
-    actions.classify(petition, topic=topic, kind=K.PHAN_ANH, jurisdiction="commune",
-                     public_summary=unicodedata.normalize("NFD", " Đường tối, thiếu đèn. "), by=w.coordinator)  # fmt: skip
+    actions.classify(
+        petition,
+        topic=topic,
+        kind=K.PHAN_ANH,
+        jurisdiction="commune",
+        public_summary=unicodedata.normalize("NFD", " Đường tối, thiếu đèn. "),
+        by=w.coordinator,
+    )
 
     petition = reload(petition)
     assert petition.public_summary == "Đường tối, thiếu đèn."
     assert (petition.status, petition.topic, petition.kind, petition.jurisdiction) == (
-        S.CLASSIFIED, topic, K.PHAN_ANH, "commune",
-    )  # fmt: skip
+        S.CLASSIFIED,
+        topic,
+        K.PHAN_ANH,
+        "commune",
+    )
     entry = last_entry(petition)
     assert (entry.action, entry.from_status, entry.to_status, entry.actor) == (
-        "classify", S.RECEIVED, S.CLASSIFIED, w.coordinator,
-    )  # fmt: skip
+        "classify",
+        S.RECEIVED,
+        S.CLASSIFIED,
+        w.coordinator,
+    )
     assert entry.data == {"kind_before": K.KIEN_NGHI, "kind_after": K.PHAN_ANH}
     assert entry.is_public
 
 
 def test_a_classified_petition_may_be_classified_again(w):
     petition = w.classified()
-    actions.classify(petition, topic=factories.canonical_topic("moi_truong"), kind=K.PHAN_ANH, jurisdiction="commune",
-                     by=w.coordinator)  # fmt: skip
+    actions.classify(
+        petition,
+        topic=factories.canonical_topic("moi_truong"),
+        kind=K.PHAN_ANH,
+        jurisdiction="commune",
+        by=w.coordinator,
+    )
     assert last_entry(petition).from_status == last_entry(petition).to_status == S.CLASSIFIED
 
 
@@ -654,15 +716,25 @@ def test_illegal_classifications_change_nothing(w):
     foreign = factories.canonical_topic()
     foreign = type(foreign).objects.create(unit=w.other.unit, code="rieng", name="Riêng", parent=foreign)
     petition = w.received()
-    refused(lambda: actions.classify(petition, topic=foreign, kind=K.KIEN_NGHI, jurisdiction="commune",
-                                     by=w.coordinator), petition, match="Lĩnh vực không thuộc đơn vị này")  # fmt: skip
-    refused(lambda: actions.classify(petition, topic=topic, kind="tin_don", jurisdiction="commune", by=w.coordinator),
-            petition)  # fmt: skip
-    refused(lambda: actions.classify(petition, topic=topic, kind=K.KIEN_NGHI, jurisdiction="tinh", by=w.coordinator),
-            petition)  # fmt: skip
+    refused(
+        lambda: actions.classify(petition, topic=foreign, kind=K.KIEN_NGHI, jurisdiction="commune", by=w.coordinator),
+        petition,
+        match="Lĩnh vực không thuộc đơn vị này",
+    )
+    refused(
+        lambda: actions.classify(petition, topic=topic, kind="tin_don", jurisdiction="commune", by=w.coordinator),
+        petition,
+    )
+    refused(
+        lambda: actions.classify(petition, topic=topic, kind=K.KIEN_NGHI, jurisdiction="tinh", by=w.coordinator),
+        petition,
+    )
     closed = w.closed()
-    refused(lambda: actions.classify(closed, topic=topic, kind=K.KIEN_NGHI, jurisdiction="commune", by=w.coordinator),
-            closed, match="Không thể phân loại")  # fmt: skip
+    refused(
+        lambda: actions.classify(closed, topic=topic, kind=K.KIEN_NGHI, jurisdiction="commune", by=w.coordinator),
+        closed,
+        match="Không thể phân loại",
+    )
 
 
 def test_classifying_as_to_cao_hides_it_at_once_from_the_dialogue_receiver_and_the_mttq(w):
@@ -671,8 +743,14 @@ def test_classifying_as_to_cao_hides_it_at_once_from_the_dialogue_receiver_and_t
     for user in (w.receiver, w.secretary, w.front_rep):
         assert permissions.petitions_visible_to(user).filter(pk=petition.pk).exists()
 
-    actions.classify(petition, topic=factories.canonical_topic("dat_dai"), kind=K.TO_CAO, jurisdiction="commune",
-                     public_summary="Không được giữ", by=w.coordinator)  # fmt: skip
+    actions.classify(
+        petition,
+        topic=factories.canonical_topic("dat_dai"),
+        kind=K.TO_CAO,
+        jurisdiction="commune",
+        public_summary="Không được giữ",
+        by=w.coordinator,
+    )
 
     petition = reload(petition)
     for user in (w.receiver, w.secretary, w.front_rep):
@@ -686,8 +764,11 @@ def test_classifying_as_to_cao_hides_it_at_once_from_the_dialogue_receiver_and_t
 
 def test_the_public_summary_of_a_complaint_cannot_be_edited(w):
     petition = w.classified(kind=K.KHIEU_NAI, summary="")
-    refused(lambda: actions.edit_public_summary(petition, "Khiếu nại về đất", by=w.coordinator), petition,
-            match="không bao giờ được công khai")  # fmt: skip
+    refused(
+        lambda: actions.edit_public_summary(petition, "Khiếu nại về đất", by=w.coordinator),
+        petition,
+        match="không bao giờ được công khai",
+    )
 
 
 def test_edit_public_summary_is_nfc_and_recorded(w):
@@ -762,8 +843,14 @@ def test_complaints_and_denunciations_are_never_merged_on_either_side(w, kind, s
 def test_a_parent_with_merged_children_cannot_become_a_denunciation(w):
     parent, child = w.received(), w.received()
     actions.merge(child, parent, by=w.coordinator)
-    refused(lambda: actions.classify(parent, topic=factories.canonical_topic(), kind=K.TO_CAO, jurisdiction="commune",
-                                     by=w.coordinator), parent, child, match="tách chúng ra")  # fmt: skip
+    refused(
+        lambda: actions.classify(
+            parent, topic=factories.canonical_topic(), kind=K.TO_CAO, jurisdiction="commune", by=w.coordinator
+        ),
+        parent,
+        child,
+        match="tách chúng ra",
+    )
 
 
 # ---------------------------------------------------------------- declining and the legal track
@@ -800,8 +887,11 @@ def test_a_complaint_or_denunciation_goes_to_its_legal_track(w, kind, law):
 
 def test_illegal_legal_tracks_change_nothing(w):
     ordinary = w.received()
-    refused(lambda: actions.send_to_legal_track(ordinary, body="Cơ quan", by=w.coordinator), ordinary,
-            match="Chỉ khiếu nại, tố cáo")  # fmt: skip
+    refused(
+        lambda: actions.send_to_legal_track(ordinary, body="Cơ quan", by=w.coordinator),
+        ordinary,
+        match="Chỉ khiếu nại, tố cáo",
+    )
     denunciation = w.received(kind=K.TO_CAO)
     refused(lambda: actions.send_to_legal_track(denunciation, body="  ", by=w.coordinator), denunciation)
     actions.send_to_legal_track(denunciation, body="Công an xã", by=w.coordinator)
@@ -813,8 +903,13 @@ def test_illegal_legal_tracks_change_nothing(w):
 
 def test_assign_hands_the_petition_to_the_lead_with_coordinating_agencies(w):
     petition = w.classified()
-    assignment = actions.assign(petition, w.cs.economy, coordinating=[w.cs.culture, w.cs.economy],
-                                instructions="Khảo sát, báo cáo trước 10/12.", by=w.coordinator)  # fmt: skip
+    assignment = actions.assign(
+        petition,
+        w.cs.economy,
+        coordinating=[w.cs.culture, w.cs.economy],
+        instructions="Khảo sát, báo cáo trước 10/12.",
+        by=w.coordinator,
+    )
     petition = reload(petition)
     assert petition.status == S.ASSIGNED and petition.jurisdiction == "commune"
     assert (assignment.lead, assignment.status, assignment.is_current) == (w.cs.economy, "assigned", True)
@@ -842,16 +937,23 @@ def test_illegal_assignments_change_nothing(w):
         factories.OrganizationFactory(unit=w.unit, name="Thôn Hạ", kind="village"),
     ):
         refused(lambda lead=lead: actions.assign(petition, lead, by=w.coordinator), petition)
-    refused(lambda: actions.assign(petition, w.cs.economy, coordinating=[w.other.culture], by=w.coordinator), petition,
-            match="phối hợp")  # fmt: skip
-    refused(lambda: actions.assign(petition, w.cs.economy, deadline=TODAY - dt.timedelta(days=1), by=w.coordinator),
-            petition, match="trước ngày hôm nay")  # fmt: skip
+    refused(
+        lambda: actions.assign(petition, w.cs.economy, coordinating=[w.other.culture], by=w.coordinator),
+        petition,
+        match="phối hợp",
+    )
+    refused(
+        lambda: actions.assign(petition, w.cs.economy, deadline=TODAY - dt.timedelta(days=1), by=w.coordinator),
+        petition,
+        match="trước ngày hôm nay",
+    )
 
 
 def test_forward_needs_the_outgoing_documents_number_and_date(w):
     petition = w.classified()
-    assignment = actions.forward(petition, w.cs.higher, outgoing_number=" 215/UBND-VP ", outgoing_date=TODAY,
-                                 by=w.coordinator)  # fmt: skip
+    assignment = actions.forward(
+        petition, w.cs.higher, outgoing_number=" 215/UBND-VP ", outgoing_date=TODAY, by=w.coordinator
+    )
     petition = reload(petition)
     assert (petition.status, petition.jurisdiction) == (S.FORWARDED, "higher")
     assert (assignment.outgoing_number, assignment.outgoing_date) == ("215/UBND-VP", TODAY)
@@ -875,8 +977,10 @@ def test_illegal_forwards_change_nothing(w):
     refused(forward(authority=w.cs.economy), petition, match="cấp có thẩm quyền")
     refused(forward(authority=w.other.higher), petition)
     received = w.received()
-    refused(lambda: actions.forward(received, w.cs.higher, outgoing_number="1", outgoing_date=TODAY, by=w.coordinator),
-            received)  # fmt: skip
+    refused(
+        lambda: actions.forward(received, w.cs.higher, outgoing_number="1", outgoing_date=TODAY, by=w.coordinator),
+        received,
+    )
 
 
 def test_accept_and_return_to_the_coordinator(w):
@@ -889,13 +993,18 @@ def test_accept_and_return_to_the_coordinator(w):
     actions.return_assignment(assignment, "Việc thuộc Phòng Văn hóa - Xã hội.", by=w.economy)
     assignment, petition = reload(assignment), reload(assignment.petition)
     assert (assignment.status, assignment.is_current, assignment.returned_reason) == (
-        "returned", False, "Việc thuộc Phòng Văn hóa - Xã hội.",
-    )  # fmt: skip
+        "returned",
+        False,
+        "Việc thuộc Phòng Văn hóa - Xã hội.",
+    )
     assert petition.status == S.CLASSIFIED
     entry = last_entry(petition)
     assert (entry.action, entry.from_status, entry.to_status, entry.is_public) == (
-        "return", S.ASSIGNED, S.CLASSIFIED, False,
-    )  # fmt: skip
+        "return",
+        S.ASSIGNED,
+        S.CLASSIFIED,
+        False,
+    )
     refused(lambda: actions.return_assignment(assignment, "Lại", by=w.economy), petition)
     # Back with the coordinator, who assigns it again.
     actions.assign(petition, w.cs.culture, by=w.coordinator)
@@ -910,19 +1019,26 @@ def test_a_return_needs_a_reason(w):
 def test_extension_request_grant_and_refusal_move_deadlines(w):
     assignment = w.assigned()
     old = assignment.deadline
-    request = actions.request_extension(assignment, new_deadline=dt.date(2027, 1, 15), reason="Chờ kinh phí",
-                                        by=w.economy)  # fmt: skip
+    request = actions.request_extension(
+        assignment, new_deadline=dt.date(2027, 1, 15), reason="Chờ kinh phí", by=w.economy
+    )
     assert request.status == ExtensionRequest.Status.REQUESTED and last_entry(assignment.petition).action == (
         "extension_requested"
-    )  # fmt: skip
-    refused(lambda: actions.request_extension(assignment, new_deadline=dt.date(2027, 1, 20), reason="Thêm",
-                                              by=w.economy), assignment.petition, match="đang chờ")  # fmt: skip
+    )
+    refused(
+        lambda: actions.request_extension(assignment, new_deadline=dt.date(2027, 1, 20), reason="Thêm", by=w.economy),
+        assignment.petition,
+        match="đang chờ",
+    )
 
     actions.decide_extension(request, grant=True, note="Đồng ý", by=w.coordinator)
     assert reload(assignment).deadline == reload(assignment.petition).deadline == dt.date(2027, 1, 15) != old
     assert last_entry(assignment.petition).note == "Gia hạn đến 15/01/2027: Đồng ý"
-    refused(lambda: actions.decide_extension(request, grant=False, by=w.coordinator), assignment.petition,
-            match="đã được quyết định")  # fmt: skip
+    refused(
+        lambda: actions.decide_extension(request, grant=False, by=w.coordinator),
+        assignment.petition,
+        match="đã được quyết định",
+    )
 
     second = actions.request_extension(assignment, new_deadline=dt.date(2027, 2, 26), reason="Thêm", by=w.economy)
     actions.decide_extension(second, grant=False, note="Không có căn cứ", by=w.coordinator)
@@ -932,16 +1048,23 @@ def test_extension_request_grant_and_refusal_move_deadlines(w):
 
 def test_illegal_extension_requests_change_nothing(w):
     assignment = w.assigned()
-    refused(lambda: actions.request_extension(assignment, new_deadline=assignment.deadline, reason="Chờ",
-                                              by=w.economy), assignment.petition, match="sau hạn hiện tại")  # fmt: skip
-    refused(lambda: actions.request_extension(assignment, new_deadline=dt.date(2027, 1, 15), reason=" ",
-                                              by=w.economy), assignment.petition, match="lý do")  # fmt: skip
+    refused(
+        lambda: actions.request_extension(assignment, new_deadline=assignment.deadline, reason="Chờ", by=w.economy),
+        assignment.petition,
+        match="sau hạn hiện tại",
+    )
+    refused(
+        lambda: actions.request_extension(assignment, new_deadline=dt.date(2027, 1, 15), reason=" ", by=w.economy),
+        assignment.petition,
+        match="lý do",
+    )
 
 
 def test_an_extension_of_an_assignment_given_back_can_no_longer_be_granted(w):
     assignment = w.assigned()
-    request = actions.request_extension(assignment, new_deadline=dt.date(2027, 1, 15), reason="Chờ kinh phí",
-                                        by=w.economy)  # fmt: skip
+    request = actions.request_extension(
+        assignment, new_deadline=dt.date(2027, 1, 15), reason="Chờ kinh phí", by=w.economy
+    )
     actions.return_assignment(assignment, "Không thuộc lĩnh vực của phòng.", by=w.economy)
     refused(lambda: actions.decide_extension(request, grant=True, by=w.coordinator), assignment.petition)
 
@@ -951,8 +1074,9 @@ def test_an_extension_of_an_assignment_given_back_can_no_longer_be_granted(w):
 
 def test_an_answer_given_in_the_hall_waits_for_the_chairs_approval_like_any_answer(w):
     petition = w.classified_at_dialogue()
-    answer = actions.answer_at_dialogue(petition, "Xã sẽ lắp đèn trong tháng 12.", organization=w.cs.economy,
-                                        by=w.chair)  # fmt: skip
+    answer = actions.answer_at_dialogue(
+        petition, "Xã sẽ lắp đèn trong tháng 12.", organization=w.cs.economy, by=w.chair
+    )
     petition = reload(petition)
     assert petition.status == S.ANSWER_PENDING
     assert answer.at_dialogue and answer.source == "chair" and answer.approved_at is None and answer.is_current
@@ -964,8 +1088,11 @@ def test_an_answer_given_in_the_hall_waits_for_the_chairs_approval_like_any_answ
 
 def test_illegal_answers_at_a_dialogue_change_nothing(w):
     not_raised_there = w.classified()
-    refused(lambda: actions.answer_at_dialogue(not_raised_there, "Trả lời", by=w.chair), not_raised_there,
-            match="không được nêu tại một buổi")  # fmt: skip
+    refused(
+        lambda: actions.answer_at_dialogue(not_raised_there, "Trả lời", by=w.chair),
+        not_raised_there,
+        match="không được nêu tại một buổi",
+    )
     complaint = w.at_dialogue(kind=K.KHIEU_NAI)
     refused(lambda: actions.answer_at_dialogue(complaint, "Trả lời", by=w.chair), complaint, match="thủ tục riêng")
     unclassified = w.at_dialogue()
@@ -978,8 +1105,13 @@ def test_illegal_answers_at_a_dialogue_change_nothing(w):
 
 def test_record_answer_waits_for_the_chairs_approval(w):
     assignment = w.assigned()
-    answer = actions.record_answer(assignment.petition, "Xã đã bố trí kinh phí sửa chữa.", document_number="88/UBND-KT",
-                                   document_date=TODAY, by=w.economy)  # fmt: skip
+    answer = actions.record_answer(
+        assignment.petition,
+        "Xã đã bố trí kinh phí sửa chữa.",
+        document_number="88/UBND-KT",
+        document_date=TODAY,
+        by=w.economy,
+    )
     petition = reload(assignment.petition)
     assert petition.status == S.ANSWER_PENDING
     assert reload(assignment).status == "answered"
@@ -999,8 +1131,11 @@ def test_a_forwarded_petitions_answer_is_the_higher_authoritys(w):
 def test_record_answer_needs_a_current_assignment(w):
     assignment = w.assigned()
     Assignment.objects.filter(pk=assignment.pk).update(is_current=False)
-    refused(lambda: actions.record_answer(assignment.petition, "Trả lời", by=w.coordinator), assignment.petition,
-            match="chưa được giao")  # fmt: skip
+    refused(
+        lambda: actions.record_answer(assignment.petition, "Trả lời", by=w.coordinator),
+        assignment.petition,
+        match="chưa được giao",
+    )
 
 
 def test_illegal_answers_change_nothing(w):
@@ -1008,18 +1143,30 @@ def test_illegal_answers_change_nothing(w):
     refused(lambda: actions.record_answer(classified, "Trả lời", by=w.coordinator), classified)
     petition = w.assigned().petition
     refused(lambda: actions.record_answer(petition, "", by=w.economy), petition, match="nội dung")
-    refused(lambda: actions.record_answer(petition, "Trả lời", document_number="88/UBND", by=w.economy), petition,
-            match="cả số và ngày")  # fmt: skip
-    refused(lambda: actions.record_answer(petition, "Trả lời", document_number="88/UBND", by=w.economy,
-                                          document_date=TODAY + dt.timedelta(days=1)), petition)  # fmt: skip
+    refused(
+        lambda: actions.record_answer(petition, "Trả lời", document_number="88/UBND", by=w.economy),
+        petition,
+        match="cả số và ngày",
+    )
+    refused(
+        lambda: actions.record_answer(
+            petition, "Trả lời", document_number="88/UBND", by=w.economy, document_date=TODAY + dt.timedelta(days=1)
+        ),
+        petition,
+    )
 
 
 def test_the_answers_document_is_checked_by_content_and_stored_under_a_generated_name(
     w, settings, django_capture_on_commit_callbacks
 ):
     petition = w.assigned().petition
-    refused(lambda: actions.record_answer(petition, "Trả lời", document_file=_upload("cong-van.pdf", b"MZ\x90\x00" * 50),
-                                          by=w.economy), petition, match="cong-van.pdf")  # fmt: skip
+    refused(
+        lambda: actions.record_answer(
+            petition, "Trả lời", document_file=_upload("cong-van.pdf", b"MZ\x90\x00" * 50), by=w.economy
+        ),
+        petition,
+        match="cong-van.pdf",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         answer = actions.record_answer(
             petition,
@@ -1038,8 +1185,14 @@ def test_the_answers_document_is_checked_by_content_and_stored_under_a_generated
 def test_the_answers_document_is_stored_with_the_extension_of_its_content_not_its_name(w):
     petition = w.assigned().petition
     polyglot = PDF + b"<html><script>alert(document.cookie)</script></html>"
-    answer = actions.record_answer(petition, "Trả lời", document_number="88/UBND-KT", document_date=TODAY,
-                                   document_file=_upload("tra-loi.html", polyglot), by=w.economy)  # fmt: skip
+    answer = actions.record_answer(
+        petition,
+        "Trả lời",
+        document_number="88/UBND-KT",
+        document_date=TODAY,
+        document_file=_upload("tra-loi.html", polyglot),
+        by=w.economy,
+    )
     assert answer.document_file.name.endswith(".pdf")
 
 
@@ -1132,8 +1285,9 @@ def test_unsatisfied_feedback_reopens_to_classified_keeping_the_old_answer_in_th
     actions.assign(petition, w.cs.economy, by=w.coordinator)
     actions.record_answer(petition, "Đã sửa xong tháng 12.", by=w.economy)
     assert list(Answer.objects.filter(petition=petition).order_by("id").values_list("is_current", flat=True)) == [
-        False, True,
-    ]  # fmt: skip
+        False,
+        True,
+    ]
 
 
 def test_illegal_feedback_changes_nothing(w):
@@ -1161,8 +1315,11 @@ def test_a_denouncers_identity_is_for_the_coordinator_and_the_chair_and_every_vi
 )
 def test_nobody_else_sees_a_denouncers_identity_not_even_the_assigned_agency(w, who):
     denunciation = w.assigned(kind=K.TO_CAO, summary="").petition
-    refused(lambda: actions.view_identity(denunciation, _user(w, who)), denunciation,
-            match="không được xem thông tin người gửi")  # fmt: skip
+    refused(
+        lambda: actions.view_identity(denunciation, _user(w, who)),
+        denunciation,
+        match="không được xem thông tin người gửi",
+    )
 
 
 def test_the_lead_agency_sees_an_ordinary_submitters_identity_without_a_log_entry(w):
@@ -1235,11 +1392,12 @@ def test_each_step_tells_the_right_people(w, immediate_tasks, django_capture_on_
             by=w.coordinator,
         )
     )
-    assert sent == []  # fmt: skip
+    assert sent == []
     assignment, sent = step(lambda: actions.assign(petition, w.cs.economy, by=w.coordinator))
     assert sent == ["kinhte@tanyen.example"]
-    request, sent = step(lambda: actions.request_extension(assignment, new_deadline=dt.date(2027, 1, 8), reason="Chờ",
-                                                           by=w.economy))  # fmt: skip
+    request, sent = step(
+        lambda: actions.request_extension(assignment, new_deadline=dt.date(2027, 1, 8), reason="Chờ", by=w.economy)
+    )
     assert sent == ["vanphong@tanyen.example"]
     _, sent = step(lambda: actions.decide_extension(request, grant=True, by=w.coordinator))
     assert sent == ["kinhte@tanyen.example"]
@@ -1276,7 +1434,10 @@ def test_no_notification_to_staff_names_a_denouncer(w, immediate_tasks, django_c
 def test_a_complaint_or_denunciation_is_not_assigned_or_forwarded_but_sent_to_its_legal_procedure(w, kind):
     petition = w.classified(kind=kind)
     refused(lambda: actions.assign(petition, w.cs.economy, by=w.coordinator), petition, match="thủ tục riêng")
-    refused(lambda: actions.forward(petition, w.cs.higher, outgoing_number="1/VP", outgoing_date=TODAY,
-                                    by=w.coordinator), petition, match="thủ tục riêng")  # fmt: skip
+    refused(
+        lambda: actions.forward(petition, w.cs.higher, outgoing_number="1/VP", outgoing_date=TODAY, by=w.coordinator),
+        petition,
+        match="thủ tục riêng",
+    )
     actions.send_to_legal_track(petition, body="Thanh tra tỉnh", by=w.coordinator)
     assert reload(petition).status == S.LEGAL_TRACK

@@ -87,10 +87,12 @@ def test_another_agencys_item_is_not_found(client, w):
 
 def test_another_communes_item_is_not_found(client, w):
     other = w.other
-    petition = actions.submit_petition(other.unit, content="Đề nghị lắp đèn đường thôn Đông.", channel="phone",
-                                       by=w.other_coordinator)  # fmt: skip
-    petition = actions.classify(petition, topic=factories.canonical_topic(), kind=K.KIEN_NGHI,
-                                jurisdiction="commune", by=w.other_coordinator)  # fmt: skip
+    petition = actions.submit_petition(
+        other.unit, content="Đề nghị lắp đèn đường thôn Đông.", channel="phone", by=w.other_coordinator
+    )
+    petition = actions.classify(
+        petition, topic=factories.canonical_topic(), kind=K.KIEN_NGHI, jurisdiction="commune", by=w.other_coordinator
+    )
     foreign = actions.assign(petition, other.economy, by=w.other_coordinator)
     client.force_login(w.economy)
     assert client.get(item(foreign)).status_code == 404
@@ -166,10 +168,10 @@ def test_answered_items_older_than_30_days_leave_the_list(client, w):
 
 def test_rows_show_the_summary_or_the_start_of_the_content_and_pending_extensions(client, w):
     with_summary = w.assigned()
-    actions.assign(w.classified(summary="", content="Nội dung dài " + "x" * 300), w.cs.economy,
-                             by=w.coordinator)  # fmt: skip
-    actions.request_extension(with_summary, new_deadline=TODAY + dt.timedelta(days=60), reason="Chờ kinh phí",
-                              by=w.economy)  # fmt: skip
+    actions.assign(w.classified(summary="", content="Nội dung dài " + "x" * 300), w.cs.economy, by=w.coordinator)
+    actions.request_extension(
+        with_summary, new_deadline=TODAY + dt.timedelta(days=60), reason="Chờ kinh phí", by=w.economy
+    )
     client.force_login(w.economy)
     html = html_of(client.get(INBOX))
     assert "Đề nghị sửa đường liên thôn Trung – Hạ." in html
@@ -179,8 +181,7 @@ def test_rows_show_the_summary_or_the_start_of_the_content_and_pending_extension
 
 def test_the_list_is_paginated_by_25(client, w):
     for _ in range(26):
-        factories.AssignmentFactory(petition=factories.PetitionFactory(unit=w.unit), lead=w.cs.economy,
-                                    deadline=TODAY)  # fmt: skip
+        factories.AssignmentFactory(petition=factories.PetitionFactory(unit=w.unit), lead=w.cs.economy, deadline=TODAY)
     client.force_login(w.economy)
     first = html_of(client.get(INBOX))
     assert "Trang 1/2" in first and first.count('class="code"') == 25
@@ -216,8 +217,12 @@ def test_lead_answers_with_a_pdf_stored_only_after_commit(client, w, django_capt
     assignment = w.assigned()
     client.force_login(w.economy)
     upload = SimpleUploadedFile("tra-loi.pdf", PDF, content_type="application/pdf")
-    data = {"text": "Xã đã bố trí kinh phí sửa chữa trong quý I năm 2027.", "document_number": "88/UBND-KT",
-            "document_date": "2026-11-26", "document_file": upload}  # fmt: skip
+    data = {
+        "text": "Xã đã bố trí kinh phí sửa chữa trong quý I năm 2027.",
+        "document_number": "88/UBND-KT",
+        "document_date": "2026-11-26",
+        "document_file": upload,
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(item(assignment) + "tra-loi/", data)
         answer = Answer.objects.get(assignment=assignment)
@@ -347,12 +352,18 @@ def test_no_submitter_identity_on_the_agency_pages_for_complaints_and_denunciati
 def _world_of(w, n: int) -> None:
     for index in range(n):
         petition = factories.PetitionFactory(unit=w.unit, kind=K.TO_CAO if index % 5 == 0 else K.KIEN_NGHI)
-        assignment = factories.AssignmentFactory(petition=petition, lead=w.cs.economy,
-                                                 deadline=TODAY + dt.timedelta(days=index - 3))  # fmt: skip
+        assignment = factories.AssignmentFactory(
+            petition=petition, lead=w.cs.economy, deadline=TODAY + dt.timedelta(days=index - 3)
+        )
         assignment.coordinating.add(w.cs.culture)
         if index % 3 == 0:
-            ExtensionRequest.objects.create(assignment=assignment, requested_by=w.economy, requested_at=petition.received_at,
-                                            requested_deadline=TODAY + dt.timedelta(days=90), reason="Chờ")  # fmt: skip
+            ExtensionRequest.objects.create(
+                assignment=assignment,
+                requested_by=w.economy,
+                requested_at=petition.received_at,
+                requested_deadline=TODAY + dt.timedelta(days=90),
+                reason="Chờ",
+            )
 
 
 def _queries(client, url: str) -> int:

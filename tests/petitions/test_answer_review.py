@@ -88,8 +88,9 @@ def test_the_start_is_read_in_vietnam_time_not_utc(w):
 def test_ten_days_before_or_with_only_a_tentative_month_nothing_is_recorded(w):
     petition = starting(w, dt.datetime(2026, 12, 7, 8, 0, tzinfo=LOCAL))
     refused(lambda: actions.answer_at_dialogue(petition, "Trả lời", by=w.chair), petition, match="chưa bắt đầu")
-    Dialogue.objects.filter(pk=w.dialogue.pk).update(starts_at=None, status="planned",
-                                                     tentative_month=dt.date(2026, 11, 1))  # fmt: skip
+    Dialogue.objects.filter(pk=w.dialogue.pk).update(
+        starts_at=None, status="planned", tentative_month=dt.date(2026, 11, 1)
+    )
     refused(lambda: actions.answer_at_dialogue(petition, "Trả lời", by=w.chair), petition, match="chưa có ngày giờ")
 
 
@@ -115,8 +116,10 @@ def test_the_hall_answer_is_public_only_after_approval_and_publication(w):
     petition = reload(petition)
     public = queries.public_status(petition)
     assert (public["status"], public["status_label"], public["answer"]) == (
-        S.ANSWERED_AT_DIALOGUE, "Đã trả lời tại hội nghị", None,
-    )  # fmt: skip
+        S.ANSWERED_AT_DIALOGUE,
+        "Đã trả lời tại hội nghị",
+        None,
+    )
     assert not published_answers([w.unit]).exists()
 
     actions.publish(petition, by=w.coordinator)
@@ -172,14 +175,20 @@ def test_the_chair_sends_the_agencys_answer_back_with_the_reason(w):
     assert (answer.is_current, answer.approved_at) == (False, None)  # kept, as an earlier answer
     entry = last_entry(petition)
     assert (entry.action, entry.actor, entry.from_status, entry.to_status, entry.is_public, entry.note) == (
-        "return_answer", w.chair, S.ANSWER_PENDING, S.ASSIGNED, False, REASON,
-    )  # fmt: skip
+        "return_answer",
+        w.chair,
+        S.ANSWER_PENDING,
+        S.ASSIGNED,
+        False,
+        REASON,
+    )
     assert queries.public_status(petition)["status_label"] == "Đang giải quyết"  # the public sees no change
 
     told = Notification.objects.filter(event_key__contains=":answer_returned:")
     assert {(n.recipient_user, n.recipient) for n in told} == {
-        (w.economy, "kinhte@tanyen.example"), (None, "phongkinhte@tanyen.example"),
-    }  # fmt: skip
+        (w.economy, "kinhte@tanyen.example"),
+        (None, "phongkinhte@tanyen.example"),
+    }
     assert all(REASON in n.body and petition.code in n.subject for n in told)
     assert all(f"/can-bo/co-quan/viec/{assignment.pk}/" in n.body for n in told)
 
@@ -352,11 +361,14 @@ def test_several_boxes_ticked_make_the_coordinating_organisations(client, w):
     petition = w.classified()
     actions.assign(petition, w.cs.economy, by=w.coordinator)
     client.force_login(w.coordinator)
-    response = client.post(url(petition, "giao"), {
-        "assign-lead": w.cs.culture.pk,
-        "assign-coordinating": [w.cs.economy.pk, w.cs.front.pk, w.cs.farmers.pk, w.cs.culture.pk],
-        "assign-deadline": "2026-12-15",
-    })  # fmt: skip
+    response = client.post(
+        url(petition, "giao"),
+        {
+            "assign-lead": w.cs.culture.pk,
+            "assign-coordinating": [w.cs.economy.pk, w.cs.front.pk, w.cs.farmers.pk, w.cs.culture.pk],
+            "assign-deadline": "2026-12-15",
+        },
+    )
     assert response.status_code == 302
     current = Assignment.objects.get(petition=petition, is_current=True)
     assert current.lead == w.cs.culture
@@ -368,9 +380,14 @@ def test_several_boxes_ticked_make_the_coordinating_organisations(client, w):
 def test_a_box_for_an_organisation_not_offered_is_refused(client, w):
     petition = w.classified()
     client.force_login(w.coordinator)
-    response = client.post(url(petition, "giao"), {
-        "assign-lead": w.cs.economy.pk, "assign-coordinating": [w.other.culture.pk], "assign-deadline": "2026-12-15",
-    })  # fmt: skip
+    response = client.post(
+        url(petition, "giao"),
+        {
+            "assign-lead": w.cs.economy.pk,
+            "assign-coordinating": [w.other.culture.pk],
+            "assign-deadline": "2026-12-15",
+        },
+    )
     assert response.status_code == 422
     assert "Lựa chọn này không có trong danh sách" in response.content.decode()
     assert reload(petition).status == S.CLASSIFIED

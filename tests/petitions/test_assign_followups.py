@@ -87,10 +87,16 @@ def test_the_bulk_assign_form_has_a_check_box_per_organisation_not_a_ctrl_click_
 def test_several_boxes_ticked_in_the_bulk_form_all_coordinate(client, w):
     chosen = [w.classified(), w.classified()]
     client.force_login(w.coordinator)
-    response = client.post(BULK, {
-        "chon": [p.pk for p in chosen], "thao_tac": "giao", "gx-lead": w.cs.economy.pk,
-        "gx-coordinating": [w.cs.culture.pk, w.cs.front.pk, w.cs.farmers.pk, w.cs.economy.pk],
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        BULK,
+        {
+            "chon": [p.pk for p in chosen],
+            "thao_tac": "giao",
+            "gx-lead": w.cs.economy.pk,
+            "gx-coordinating": [w.cs.culture.pk, w.cs.front.pk, w.cs.farmers.pk, w.cs.economy.pk],
+        },
+        follow=True,
+    )
     assert "Đã giao xử lý 2/2 ý kiến" in response.content.decode()
     for petition in chosen:
         assert reload(petition).status == S.ASSIGNED
@@ -103,10 +109,16 @@ def test_a_box_not_offered_in_the_bulk_form_is_refused_and_nothing_is_assigned(c
     value = {"foreign": w.other.culture.pk, "higher": w.cs.higher.pk, "unknown": 987654, "text": "abc"}[box]
     petition = w.classified()
     client.force_login(w.coordinator)
-    response = client.post(BULK, {
-        "chon": [petition.pk], "thao_tac": "giao", "gx-lead": w.cs.economy.pk,
-        "gx-coordinating": [w.cs.culture.pk, value],
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        BULK,
+        {
+            "chon": [petition.pk],
+            "thao_tac": "giao",
+            "gx-lead": w.cs.economy.pk,
+            "gx-coordinating": [w.cs.culture.pk, value],
+        },
+        follow=True,
+    )
     page = response.content.decode()
     assert "Chưa giao xử lý: Cơ quan phối hợp: Có cơ quan không có trong danh sách; xin chọn lại." in page
     assert reload(petition).status == S.CLASSIFIED and not Assignment.objects.filter(petition=petition).exists()
@@ -178,8 +190,11 @@ def test_an_explicit_past_deadline_is_still_refused(w):
     petition = reopened(w)
     with time_machine.travel(clock.local_datetime(LATER, 9), tick=False):
         for day in (LATER - dt.timedelta(days=1), petition.deadline):
-            refused(lambda day=day: actions.assign(petition, w.cs.culture, deadline=day, by=w.coordinator), petition,
-                    match="Hạn xử lý không được trước ngày hôm nay")  # fmt: skip
+            refused(
+                lambda day=day: actions.assign(petition, w.cs.culture, deadline=day, by=w.coordinator),
+                petition,
+                match="Hạn xử lý không được trước ngày hôm nay",
+            )
     assert not Assignment.objects.filter(petition=petition, is_current=True).exists()
 
 
@@ -191,9 +206,13 @@ def test_the_detail_form_leaves_a_passed_deadline_blank_and_assigns_with_a_fresh
         assert "nếu hạn đó đã qua, tính lại từ hôm nay" in form
         response = client.post(url(petition, "giao"), {"assign-lead": w.cs.culture.pk, "assign-deadline": ""})
         assert response.status_code == 302
-        refused_page = client.post(url(petition, "giao"), {
-            "assign-lead": w.cs.economy.pk, "assign-deadline": "2027-02-26",
-        }).content.decode()  # fmt: skip
+        refused_page = client.post(
+            url(petition, "giao"),
+            {
+                "assign-lead": w.cs.economy.pk,
+                "assign-deadline": "2027-02-26",
+            },
+        ).content.decode()
     assert reload(petition).deadline == dt.date(2027, 3, 22)
     assert "Hạn xử lý không được trước ngày hôm nay." in refused_page
     assert Assignment.objects.get(petition=petition, is_current=True).lead == w.cs.culture
@@ -209,8 +228,9 @@ def test_the_bulk_form_without_a_deadline_assigns_a_case_reopened_long_ago(clien
     petition = reopened(w)
     with time_machine.travel(clock.local_datetime(LATER, 9), tick=False):
         client.force_login(w.coordinator)
-        response = client.post(BULK, {"chon": [petition.pk], "thao_tac": "giao", "gx-lead": w.cs.culture.pk},
-                               follow=True)  # fmt: skip
+        response = client.post(
+            BULK, {"chon": [petition.pk], "thao_tac": "giao", "gx-lead": w.cs.culture.pk}, follow=True
+        )
         assert "Đã giao xử lý 1/1 ý kiến" in response.content.decode()
     petition = reload(petition)
     assert petition.status == S.ASSIGNED and petition.deadline == dt.date(2027, 3, 22) > TODAY

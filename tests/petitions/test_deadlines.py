@@ -149,11 +149,13 @@ def test_the_unit_rule_sets_the_deadline_at_intake_and_when_forwarded(commune, u
     assert petition.deadline == D(2026, 3, 20)  # 5 working days from Friday 13/03
 
     with time_machine.travel(clock.local_datetime(D(2026, 3, 16), 9), tick=False):
-        petition = actions.classify(petition, topic=factories.canonical_topic(), kind=K.PHAN_ANH,
-                                    jurisdiction="higher", by=coordinator)  # fmt: skip
+        petition = actions.classify(
+            petition, topic=factories.canonical_topic(), kind=K.PHAN_ANH, jurisdiction="higher", by=coordinator
+        )
         assert petition.deadline == D(2026, 4, 10)  # the kind changed: phản ánh, higher → 20 from 13/03
-        assignment = actions.forward(petition, commune.higher, outgoing_number="15/UBND-VP",
-                                     outgoing_date=D(2026, 3, 16), by=coordinator)  # fmt: skip
+        assignment = actions.forward(
+            petition, commune.higher, outgoing_number="15/UBND-VP", outgoing_date=D(2026, 3, 16), by=coordinator
+        )
     assert assignment.deadline == D(2026, 4, 13)  # 20 working days from the letter of 16/03 (no holiday between)
 
 
@@ -163,8 +165,9 @@ def test_the_unit_rule_sets_the_deadline_at_intake_and_when_forwarded(commune, u
 def test_overdue_is_derived_from_the_deadline_and_today_never_stored(commune):
     assert "overdue" not in {f.name for f in Petition._meta.get_fields()}
     with time_machine.travel(clock.local_datetime(D(2026, 11, 20), 9), tick=False):
-        petition = factories.PetitionFactory(unit=commune.unit, status=Petition.Status.ASSIGNED,
-                                             deadline=D(2026, 11, 27))  # fmt: skip
+        petition = factories.PetitionFactory(
+            unit=commune.unit, status=Petition.Status.ASSIGNED, deadline=D(2026, 11, 27)
+        )
     stamp = Petition.objects.get(pk=petition.pk).updated_at
     scope = Petition.objects.filter(unit=commune.unit)
 

@@ -24,8 +24,21 @@ S = Petition.Status
 K = Petition.Kind
 HTMX = {"HTTP_HX_REQUEST": "true"}
 w = test_actions.w  # the World fixture: coordinator, chair, agencies, MTTQ, another commune
-POST_URLS = ("tom-tat", "phan-loai", "gop", "khong-thu-ly", "chuyen-phap-luat", "giao", "chuyen-cap-tren",
-             "tra-loi-cap-tren", "tra-loi-hoi-nghi", "duyet", "tra-lai-tra-loi", "cong-khai", "ket-thuc")  # fmt: skip
+POST_URLS = (
+    "tom-tat",
+    "phan-loai",
+    "gop",
+    "khong-thu-ly",
+    "chuyen-phap-luat",
+    "giao",
+    "chuyen-cap-tren",
+    "tra-loi-cap-tren",
+    "tra-loi-hoi-nghi",
+    "duyet",
+    "tra-lai-tra-loi",
+    "cong-khai",
+    "ket-thuc",
+)
 
 
 def url(petition, tail=""):
@@ -197,8 +210,10 @@ def test_classify_panel(client, w):
     petition = w.received()
     client.force_login(w.coordinator)
     topic = factories.canonical_topic("moi_truong")
-    response = client.post(url(petition, "phan-loai"),
-                           {"classify-topic": topic.pk, "classify-kind": "phan_anh", "classify-jurisdiction": "commune"})  # fmt: skip
+    response = client.post(
+        url(petition, "phan-loai"),
+        {"classify-topic": topic.pk, "classify-kind": "phan_anh", "classify-jurisdiction": "commune"},
+    )
     assert response.status_code == 302 and response["Location"] == url(petition)
     petition = reload(petition)
     assert petition.status == S.CLASSIFIED and petition.topic == topic and petition.kind == "phan_anh"
@@ -246,8 +261,9 @@ def test_legal_track_panel_only_for_complaints(client, w):
     ordinary, complaint = w.classified(), w.received(kind=K.KHIEU_NAI)
     assert url(ordinary, "chuyen-phap-luat") not in page(client, w.coordinator, ordinary)
     assert url(complaint, "chuyen-phap-luat") in page(client, w.coordinator, complaint)
-    response = client.post(url(complaint, "chuyen-phap-luat"),
-                           {"legal-body": "Thanh tra tỉnh", "legal-document": "12/CV"})  # fmt: skip
+    response = client.post(
+        url(complaint, "chuyen-phap-luat"), {"legal-body": "Thanh tra tỉnh", "legal-document": "12/CV"}
+    )
     assert response.status_code == 302 and reload(complaint).status == S.LEGAL_TRACK
 
 
@@ -256,10 +272,15 @@ def test_assign_panel(client, w):
     client.force_login(w.coordinator)
     html = client.get(url(petition)).content.decode()
     assert "UBND tỉnh Bắc Ninh" not in html.split('id="thao-tac-assign"')[1].split("</form>")[0]
-    response = client.post(url(petition, "giao"), {
-        "assign-lead": w.cs.economy.pk, "assign-coordinating": [w.cs.culture.pk], "assign-deadline": "2026-12-10",
-        "assign-instructions": "Kiểm tra thực địa.",
-    })  # fmt: skip
+    response = client.post(
+        url(petition, "giao"),
+        {
+            "assign-lead": w.cs.economy.pk,
+            "assign-coordinating": [w.cs.culture.pk],
+            "assign-deadline": "2026-12-10",
+            "assign-instructions": "Kiểm tra thực địa.",
+        },
+    )
     assert response.status_code == 302
     petition = reload(petition)
     assignment = petition.assignments.get(is_current=True)
@@ -270,17 +291,26 @@ def test_assign_panel(client, w):
 def test_forward_panel_and_recording_the_higher_answer(client, w):
     petition = w.classified()
     client.force_login(w.coordinator)
-    response = client.post(url(petition, "chuyen-cap-tren"), {
-        "forward-authority": w.cs.higher.pk, "forward-outgoing_number": "215/UBND-VP",
-        "forward-outgoing_date": "27/11/2026",
-    })  # fmt: skip
+    response = client.post(
+        url(petition, "chuyen-cap-tren"),
+        {
+            "forward-authority": w.cs.higher.pk,
+            "forward-outgoing_number": "215/UBND-VP",
+            "forward-outgoing_date": "27/11/2026",
+        },
+    )
     assert response.status_code == 302 and reload(petition).status == S.FORWARDED
     assert url(petition, "tra-loi-cap-tren") in client.get(url(petition)).content.decode()
     pdf = ContentFile(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name="tra-loi.pdf")
-    response = client.post(url(petition, "tra-loi-cap-tren"), {
-        "higher_answer-text": "UBND tỉnh đã đưa vào kế hoạch 2027.", "higher_answer-document_number": "9/UBND",
-        "higher_answer-document_date": "2026-11-26", "higher_answer-document_file": pdf,
-    })  # fmt: skip
+    response = client.post(
+        url(petition, "tra-loi-cap-tren"),
+        {
+            "higher_answer-text": "UBND tỉnh đã đưa vào kế hoạch 2027.",
+            "higher_answer-document_number": "9/UBND",
+            "higher_answer-document_date": "2026-11-26",
+            "higher_answer-document_file": pdf,
+        },
+    )
     assert response.status_code == 302
     assert reload(petition).status == S.ANSWER_PENDING
     assert Answer.objects.get(petition=petition, is_current=True).source == Answer.Source.HIGHER_AUTHORITY
@@ -291,8 +321,10 @@ def test_dialogue_answer_panel_only_with_a_dialogue(client, w):
     assert url(plain, "tra-loi-hoi-nghi") not in page(client, w.coordinator, plain)
     raised = w.classified_at_dialogue()
     assert url(raised, "tra-loi-hoi-nghi") in page(client, w.coordinator, raised)
-    response = client.post(url(raised, "tra-loi-hoi-nghi"),
-                           {"dialogue_answer-text": "Xã sẽ sửa trong tháng 12.", "dialogue_answer-organization": ""})  # fmt: skip
+    response = client.post(
+        url(raised, "tra-loi-hoi-nghi"),
+        {"dialogue_answer-text": "Xã sẽ sửa trong tháng 12.", "dialogue_answer-organization": ""},
+    )
     assert response.status_code == 302 and reload(raised).status == S.ANSWER_PENDING
 
 
@@ -361,8 +393,15 @@ def test_hostile_input_gets_vietnamese_errors_never_a_500(client, w):
         ("giao", {"assign-lead": w.cs.higher.pk, "assign-deadline": "2026-12-10"}, "không có trong danh sách"),
         ("giao", {"assign-lead": w.other.economy.pk, "assign-deadline": "2026-12-10"}, "không có trong danh sách"),
         ("giao", {"assign-lead": w.cs.economy.pk, "assign-deadline": "2026-01-01"}, "không được trước ngày hôm nay"),
-        ("chuyen-cap-tren", {"forward-authority": w.cs.higher.pk, "forward-outgoing_number": long,
-                             "forward-outgoing_date": "2026-11-27"}, "Tối đa 40 ký tự"),  # fmt: skip
+        (
+            "chuyen-cap-tren",
+            {
+                "forward-authority": w.cs.higher.pk,
+                "forward-outgoing_number": long,
+                "forward-outgoing_date": "2026-11-27",
+            },
+            "Tối đa 40 ký tự",
+        ),
         ("phan-loai", {"classify-topic": "x", "classify-kind": "bogus", "classify-jurisdiction": ""}, "Xin điền"),
     ]
     for tail, data, message in cases:
@@ -377,9 +416,13 @@ def test_a_file_that_is_not_a_document_is_refused_on_the_higher_answer(client, w
     petition = w.forwarded().petition
     client.force_login(w.coordinator)
     fake = ContentFile(b"MZ\x90\x00 not a pdf at all", name="tra-loi.pdf")
-    response = client.post(url(petition, "tra-loi-cap-tren"), {
-        "higher_answer-text": "Trả lời.", "higher_answer-document_file": fake,
-    })  # fmt: skip
+    response = client.post(
+        url(petition, "tra-loi-cap-tren"),
+        {
+            "higher_answer-text": "Trả lời.",
+            "higher_answer-document_file": fake,
+        },
+    )
     assert response.status_code == 422 and "hệ thống không nhận loại tệp này" in response.content.decode()
     assert reload(petition).status == S.FORWARDED and not Answer.objects.filter(petition=petition).exists()
 
@@ -387,9 +430,13 @@ def test_a_file_that_is_not_a_document_is_refused_on_the_higher_answer(client, w
 def test_a_future_document_date_and_a_number_without_date_are_refused(client, w):
     petition = w.forwarded().petition
     client.force_login(w.coordinator)
-    for extra, message in (({"higher_answer-document_date": "2026-12-30", "higher_answer-document_number": "1/X"},
-                            "không được sau ngày hôm nay"),
-                           ({"higher_answer-document_number": "1/X"}, "cần có cả số và ngày")):  # fmt: skip
+    for extra, message in (
+        (
+            {"higher_answer-document_date": "2026-12-30", "higher_answer-document_number": "1/X"},
+            "không được sau ngày hôm nay",
+        ),
+        ({"higher_answer-document_number": "1/X"}, "cần có cả số và ngày"),
+    ):
         response = client.post(url(petition, "tra-loi-cap-tren"), {"higher_answer-text": "Trả lời.", **extra})
         assert response.status_code == 422 and message in response.content.decode()
         assert "Trả lời." in response.content.decode()  # what was typed is kept
@@ -399,8 +446,15 @@ def test_a_future_document_date_and_a_number_without_date_are_refused(client, w)
 
 
 def _attach(petition, name="ảnh đường.png", data=b"\x89PNG\r\n\x1a\n" + b"0" * 100):
-    item = Attachment(petition=petition, original_name=name, content_type="image/png", extension=".png",
-                      size=len(data), sha256="0" * 64, uploaded_at=petition.received_at)  # fmt: skip
+    item = Attachment(
+        petition=petition,
+        original_name=name,
+        content_type="image/png",
+        extension=".png",
+        size=len(data),
+        sha256="0" * 64,
+        uploaded_at=petition.received_at,
+    )
     item.file.save("x.png", ContentFile(data), save=True)
     return item
 
@@ -429,15 +483,18 @@ def test_foreign_attachment_is_404(client, w):
     assert client.get(url(other, f"tep/{item.pk}")).status_code == 404
 
 
-def test_the_answer_document_is_downloaded_by_those_who_see_the_petition(
-    client, w, django_capture_on_commit_callbacks
-):
+def test_the_answer_document_is_downloaded_by_those_who_see_the_petition(client, w, django_capture_on_commit_callbacks):
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     assignment = w.assigned()
     with django_capture_on_commit_callbacks(execute=True):  # the file is written once the answer is committed
-        actions.record_answer(assignment.petition, "Xã bố trí kinh phí sửa đường trong quý I năm 2027.",
-                              document_number="88/UBND-KT", document_date=dt.date(2026, 11, 26),
-                              document_file=SimpleUploadedFile("tra loi.pdf", pdf), by=w.economy)  # fmt: skip
+        actions.record_answer(
+            assignment.petition,
+            "Xã bố trí kinh phí sửa đường trong quý I năm 2027.",
+            document_number="88/UBND-KT",
+            document_date=dt.date(2026, 11, 26),
+            document_file=SimpleUploadedFile("tra loi.pdf", pdf),
+            by=w.economy,
+        )
     answer = Answer.objects.get(petition=assignment.petition)
     link = url(assignment.petition, f"van-ban/{answer.pk}")
     assert link in page(client, w.coordinator, assignment.petition)
@@ -502,7 +559,9 @@ def test_extension_panel_decides_a_pending_request(client, w, decision):
     actions.request_extension(assignment, new_deadline=asked, reason="Chờ kết quả khảo sát", by=w.economy)
     html = page(client, w.coordinator, assignment.petition)
     assert "Đề nghị gia hạn" in html and "Chờ kết quả khảo sát" in html
-    response = client.post(url(assignment.petition, "gia-han"), {"extension-decision": decision, "extension-note": "Đã xem"})
+    response = client.post(
+        url(assignment.petition, "gia-han"), {"extension-decision": decision, "extension-note": "Đã xem"}
+    )
     assert response.status_code == 302
     expected = asked if decision == "grant" else old_deadline
     assert reload(assignment.petition).deadline == expected
@@ -514,8 +573,9 @@ def test_extension_panel_decides_a_pending_request(client, w, decision):
 
 def test_extension_panel_is_the_coordinators_only(client, w):
     assignment = w.assigned()
-    actions.request_extension(assignment, new_deadline=TODAY + dt.timedelta(days=60), reason="Thiếu kinh phí",
-                              by=w.economy)  # fmt: skip
+    actions.request_extension(
+        assignment, new_deadline=TODAY + dt.timedelta(days=60), reason="Thiếu kinh phí", by=w.economy
+    )
     client.force_login(w.economy)
     response = client.post(url(assignment.petition, "gia-han"), {"extension-decision": "grant"})
     assert response.status_code in (403, 404)

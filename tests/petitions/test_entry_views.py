@@ -45,23 +45,37 @@ def world(commune, other_commune, frozen_demo_now):
     return SimpleNamespace(
         commune=commune,
         conference=DialogueFactory(
-            unit=commune.unit, plan=plan, title="Hội nghị đối thoại trực tiếp", starts_at=at(2026, 11, 27),
+            unit=commune.unit,
+            plan=plan,
+            title="Hội nghị đối thoại trực tiếp",
+            starts_at=at(2026, 11, 27),
             status=Dialogue.Status.ANNOUNCED,
         ),
         reception=DialogueFactory(
-            unit=commune.unit, plan=None, kind=Dialogue.Kind.RECEPTION, title="Ngày tiếp công dân của Bí thư",
-            starts_at=at(2026, 11, 16), status=Dialogue.Status.HELD,
+            unit=commune.unit,
+            plan=None,
+            kind=Dialogue.Kind.RECEPTION,
+            title="Ngày tiếp công dân của Bí thư",
+            starts_at=at(2026, 11, 16),
+            status=Dialogue.Status.HELD,
         ),
         last_year=DialogueFactory(
-            unit=commune.unit, plan=None, title="Giao ban quý IV năm 2025", kind=Dialogue.Kind.REGULAR,
-            starts_at=at(2025, 12, 18), status=Dialogue.Status.CONCLUDED,
+            unit=commune.unit,
+            plan=None,
+            title="Giao ban quý IV năm 2025",
+            kind=Dialogue.Kind.REGULAR,
+            starts_at=at(2025, 12, 18),
+            status=Dialogue.Status.CONCLUDED,
         ),
         foreign=DialogueFactory(
-            unit=other_commune.unit, plan=None, title="Hội nghị của xã Ngọc Thiện", starts_at=at(2026, 11, 20),
+            unit=other_commune.unit,
+            plan=None,
+            title="Hội nghị của xã Ngọc Thiện",
+            starts_at=at(2026, 11, 20),
             status=Dialogue.Status.HELD,
         ),
         village=OrganizationFactory(unit=commune.unit, name="Thôn Trung", kind=Organization.Kind.VILLAGE),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -166,11 +180,16 @@ def test_entry_creates_the_petition_with_channel_dialogue_creator_and_unit(clien
     petition = Petition.objects.get()
     assert response.status_code == 302
     assert (petition.channel, petition.dialogue, petition.created_by, petition.unit) == (
-        "written_at_dialogue", world.conference, receiver, world.commune.unit,
-    )  # fmt: skip
+        "written_at_dialogue",
+        world.conference,
+        receiver,
+        world.commune.unit,
+    )
     assert (petition.submitter_name, petition.submitter_phone, petition.village) == (
-        "Nguyễn Văn Hải", "0912345678", world.village,
-    )  # fmt: skip
+        "Nguyễn Văn Hải",
+        "0912345678",
+        world.village,
+    )
     assert petition.status == Petition.Status.RECEIVED
     assert HistoryEntry.objects.filter(petition=petition, action="receive", actor=receiver).exists()
 
@@ -204,8 +223,11 @@ def test_coordinator_records_a_phone_call_without_a_dialogue(client, world, user
     assert response.status_code == 302 and "kenh=phone" in response.url and "buoi" not in response.url
     petition = Petition.objects.get()
     assert (petition.channel, petition.dialogue, petition.unit, petition.created_by) == (
-        "phone", None, world.commune.unit, coordinator,
-    )  # fmt: skip
+        "phone",
+        None,
+        world.commune.unit,
+        coordinator,
+    )
 
 
 def test_an_opinion_spoken_at_a_conference_needs_its_dialogue(client, world, user_with_role):
@@ -321,8 +343,13 @@ def test_receiver_sees_the_last_20_opinions_they_entered_for_the_dialogue(client
         )
         for i in range(22)
     ]
-    someone_else = PetitionFactory(unit=world.commune.unit, dialogue=world.conference, created_by=UserFactory(),
-                                   channel="spoken_at_dialogue", received_at=start + dt.timedelta(hours=1))  # fmt: skip
+    someone_else = PetitionFactory(
+        unit=world.commune.unit,
+        dialogue=world.conference,
+        created_by=UserFactory(),
+        channel="spoken_at_dialogue",
+        received_at=start + dt.timedelta(hours=1),
+    )
     client.force_login(receiver)
     response = client.get(f"{URL}?buoi={world.conference.pk}")
     shown = [p.code for p in response.context["recent"]]
@@ -336,11 +363,17 @@ def test_receiver_sees_the_last_20_opinions_they_entered_for_the_dialogue(client
 
 
 @pytest.mark.parametrize("existing", [2, 40])
-def test_entry_page_costs_a_bounded_number_of_queries(client, world, receiver, user_with_role,
-                                                      django_assert_max_num_queries, existing):  # fmt: skip
+def test_entry_page_costs_a_bounded_number_of_queries(
+    client, world, receiver, user_with_role, django_assert_max_num_queries, existing
+):
     for i in range(existing):
-        PetitionFactory(unit=world.commune.unit, dialogue=world.conference, created_by=receiver,
-                        channel="spoken_at_dialogue", received_at=at(2026, 11, 27) + dt.timedelta(minutes=i))  # fmt: skip
+        PetitionFactory(
+            unit=world.commune.unit,
+            dialogue=world.conference,
+            created_by=receiver,
+            channel="spoken_at_dialogue",
+            received_at=at(2026, 11, 27) + dt.timedelta(minutes=i),
+        )
     for i in range(existing):
         OrganizationFactory(unit=world.commune.unit, name=f"Thôn số {i}", kind=Organization.Kind.VILLAGE)
     client.force_login(receiver)
@@ -356,8 +389,18 @@ def test_entry_page_is_csp_clean_and_every_field_has_a_label(client, world, rece
     response = client.get(f"{URL}?buoi={world.conference.pk}")
     assert_csp_clean(response)
     html = response.content.decode()
-    for name in ("channel", "dialogue", "name", "phone", "village", "address", "organization_name", "kind", "content",
-                 "attachments"):  # fmt: skip
+    for name in (
+        "channel",
+        "dialogue",
+        "name",
+        "phone",
+        "village",
+        "address",
+        "organization_name",
+        "kind",
+        "content",
+        "attachments",
+    ):
         assert f'<label for="id_{name}"' in html, name
     assert 'enctype="multipart/form-data"' in html and "Lưu và nhập tiếp" in html
     assert re.search(r'<input type="file" name="attachments"[^>]*\bmultiple\b[^>]*id="id_attachments"', html)
@@ -382,8 +425,9 @@ def test_navigation_offers_entry_to_coordinators_chairs_and_dialogue_seats(world
     assert "Nhập ý kiến" not in _nav_labels(UserFactory())
 
 
-def test_navigation_adds_no_query_for_an_account_with_a_role(world, receiver, user_with_role,
-                                                             django_assert_num_queries):  # fmt: skip
+def test_navigation_adds_no_query_for_an_account_with_a_role(
+    world, receiver, user_with_role, django_assert_num_queries
+):
     coordinator = user_with_role("coordinator", world.commune.unit)
     permissions.roles_of(coordinator)  # read once per request by the page itself
     with django_assert_num_queries(0):
@@ -395,9 +439,13 @@ def test_navigation_adds_no_query_for_an_account_with_a_role(world, receiver, us
 
 def test_a_secretary_starts_on_the_latest_dialogue_that_has_begun(client, world):
     coming = DialogueFactory(
-        unit=world.commune.unit, plan=None, title="Giao ban quý IV", kind=Dialogue.Kind.REGULAR,
-        starts_at=at(2026, 12, 18), status=Dialogue.Status.SCHEDULED,
-    )  # fmt: skip
+        unit=world.commune.unit,
+        plan=None,
+        title="Giao ban quý IV",
+        kind=Dialogue.Kind.REGULAR,
+        starts_at=at(2026, 12, 18),
+        status=Dialogue.Status.SCHEDULED,
+    )
     secretary = UserFactory()
     for dialogue in (world.reception, coming):
         DialogueMemberFactory(dialogue=dialogue, user=secretary, role=DialogueMember.Role.SECRETARY)

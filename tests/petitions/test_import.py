@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from doithoai.accounts.models import Organization
+from doithoai.lib import legacy_text
 from doithoai.petitions import importing
 from doithoai.petitions.models import ImportRow, Petition, PetitionImport
 from doithoai.petitions.tasks import import_petitions, read_petition_list
@@ -80,9 +81,13 @@ def parse(data: bytes, villages=(), columns=None, header_line=None) -> SimpleNam
     rows = [row for row in rows if row is not None]
     labels = [label for field, label in importing.COLUMN_LABELS.items() if field in columns]
     return SimpleNamespace(
-        rows=rows, valid=[r for r in rows if r.ok], invalid=[r for r in rows if not r.ok], source=table.source,
-        columns=labels, layout=importing.find_layout(table.rows, table.source) if table.rows else None,
-    )  # fmt: skip
+        rows=rows,
+        valid=[r for r in rows if r.ok],
+        invalid=[r for r in rows if not r.ok],
+        source=table.source,
+        columns=labels,
+        layout=importing.find_layout(table.rows, table.source) if table.rows else None,
+    )
 
 
 def upload(client, data: bytes, name="danh-sach.xlsx", url=URL, **extra):
@@ -338,11 +343,11 @@ def test_a_tcvn3_cell_is_repaired_and_said_so(client, world):
     "text", ["Hà Nội", "Bà Tú", "Giá phân bón tăng cao", "Đường xuống cấp", "Cà phê 50% · ½ giá", "Số 3 © 2026"]
 )
 def test_unicode_text_is_never_touched_by_the_tcvn3_repair(text):
-    assert importing.repair_tcvn3(text) == (text, False)
+    assert legacy_text.repair_tcvn3(text) == (text, False)
 
 
 def test_tcvn3_repair_of_common_words():
-    assert importing.repair_tcvn3("Hµ Néi, B¶o Th¾ng, M\u00adêng Kh\u00ad\u00acng") == (
+    assert legacy_text.repair_tcvn3("Hµ Néi, B¶o Th¾ng, M\u00adêng Kh\u00ad\u00acng") == (
         "Hà Nội, Bảo Thắng, Mường Khương",
         True,
     )
@@ -386,8 +391,10 @@ def test_content_longer_than_20000_characters_is_an_error():
 def test_10000_rows_are_imported_in_the_background_with_a_progress_bar(
     client, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    rows = [[i, f"Ý kiến số {i}: đề nghị sửa đường thôn Trung đoạn {i}.", "", "", "Thôn Trung", "kiến nghị"]
-            for i in range(1, 10_001)]  # fmt: skip
+    rows = [
+        [i, f"Ý kiến số {i}: đề nghị sửa đường thôn Trung đoạn {i}.", "", "", "Thôn Trung", "kiến nghị"]
+        for i in range(1, 10_001)
+    ]
     data = xlsx(rows)
     client.force_login(world.rep)
     assert len(data) > importing.SMALL_FILE  # not read in the request: the worker reads it

@@ -40,7 +40,9 @@ def imported(client, data: bytes, **extra) -> list[Petition]:
 
 def button(response) -> str:
     """The confirm button's wording as rendered."""
-    found = re.search(r"<button type=\"submit\" class=\"button\" data-commit-button>(.*?)</button>", response.content.decode())
+    found = re.search(
+        r"<button type=\"submit\" class=\"button\" data-commit-button>(.*?)</button>", response.content.decode()
+    )
     assert found, "no confirm button"
     return html.unescape(found.group(1))
 
@@ -94,7 +96,10 @@ def test_the_same_file_uploaded_again_is_flagged_and_nothing_is_imported_twice(c
     assert button(again) == "Nhập các dòng trùng đã đánh dấu “Vẫn nhập”"
     refused = commit(client, again)
     assert refused.status_code == 422 and "Mọi dòng hợp lệ đều trùng" in refused.content.decode()
-    assert Petition.objects.count() == 3 and PetitionImport.objects.get(pk=page_of(again).split("/")[-2]).status == "previewed"
+    assert (
+        Petition.objects.count() == 3
+        and PetitionImport.objects.get(pk=page_of(again).split("/")[-2]).status == "previewed"
+    )
 
 
 def test_another_file_with_rows_already_imported_imports_only_the_new_rows(client, world):
@@ -210,18 +215,23 @@ def test_checking_10000_rows_against_the_imported_ones_stays_bounded(client, wor
     batch = actions.upload_import(world.commune.farmers, data=xlsx(GOOD), original_name="a.xlsx", by=world.rep)
     ImportRow.objects.filter(batch=batch).delete()
     rows = [ImportRow(batch=batch, line=1, cells=["Nội dung", "Họ và tên"])]
-    rows += [ImportRow(batch=batch, line=i, cells=[f"Ý kiến số {i} về đường thôn Trung.", "Lê Văn An"])
-             for i in range(2, 10_002)]  # fmt: skip
+    rows += [
+        ImportRow(batch=batch, line=i, cells=[f"Ý kiến số {i} về đường thôn Trung.", "Lê Văn An"])
+        for i in range(2, 10_002)
+    ]
     ImportRow.objects.bulk_create(rows)
     PetitionImport.objects.filter(pk=batch.pk).update(
         status="checking", header_line=1, columns={"content": 0, "name": 1}
     )
     # Half of the rows were imported before (from another file of the same organisation).
     keys = [
-        importing.row_key(importing.Row(line=i, content=f"Ý kiến số {i} về đường thôn Trung.", name="Lê Văn An"),
-                          world.commune.farmers.pk, None)
+        importing.row_key(
+            importing.Row(line=i, content=f"Ý kiến số {i} về đường thôn Trung.", name="Lê Văn An"),
+            world.commune.farmers.pk,
+            None,
+        )
         for i in range(2, 10_002, 2)
-    ]  # fmt: skip
+    ]
     Petition.objects.bulk_create(
         Petition(unit=world.commune.unit, content="x", channel="org_batch", received_at=clock.now(), import_key=key)
         for key in keys
@@ -277,7 +287,7 @@ def test_the_button_says_what_it_will_do(client, world):
     )
     # What a script needs to keep it true, with the same patterns.
     script = re.search(r'data-commit="([^"]*)"', preview.content.decode()).group(1)
-    assert '&quot;fresh&quot;: 3' in script and '&quot;errors&quot;: 1' in script
+    assert "&quot;fresh&quot;: 3" in script and "&quot;errors&quot;: 1" in script
     assert "Nhập {n} dòng, trong đó {c} dòng trùng đã xác nhận" in html.unescape(script)
     # Sent back with the choices made, it counts them.
     blocked = commit(client, preview, confirm=["2"])
@@ -355,9 +365,13 @@ def test_a_list_imported_before_the_key_existed_is_flagged_once_the_keys_are_bac
     PetitionImport.objects.update(file_hash="")
     # An opinion typed into the organisation's form is not from a list: it gets no key.
     typed = actions.submit_petition(
-        world.commune.unit, content=GOOD[1][1], channel="org_batch", organization=world.commune.farmers,
-        dialogue=dialogue, by=world.rep,
-    )  # fmt: skip
+        world.commune.unit,
+        content=GOOD[1][1],
+        channel="org_batch",
+        organization=world.commune.farmers,
+        dialogue=dialogue,
+        by=world.rep,
+    )
     # A list imported since 0011 keeps its key, whatever is run backwards.
     later = imported(client, xlsx([[1, "Đề nghị lắp đèn đường ngõ 5 thôn Trung.", "Lê Thị Hoa"]]))[0]
     assert later.import_key

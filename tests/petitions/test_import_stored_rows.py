@@ -35,8 +35,10 @@ def uploaded(rep, data: bytes, name: str = "ds.xlsx") -> PetitionImport:
 
 def long_list(rows: int) -> bytes:
     """A CSV larger than importing.SMALL_FILE: read by the worker, not in the upload request."""
-    lines = "".join(f"Ý kiến số {i}: đề nghị sửa đường liên thôn đoạn qua xóm {i % 9}.,Lê Văn An,,Thôn Trung\n"
-                    for i in range(1, rows + 1))  # fmt: skip
+    lines = "".join(
+        f"Ý kiến số {i}: đề nghị sửa đường liên thôn đoạn qua xóm {i % 9}.,Lê Văn An,,Thôn Trung\n"
+        for i in range(1, rows + 1)
+    )
     return f"Nội dung,Họ và tên,Điện thoại,Thôn\n{lines}".encode()
 
 
@@ -63,8 +65,13 @@ def test_no_page_of_an_import_reads_a_file(client, rep, monkeypatch, django_capt
     import openpyxl
     import xlrd
 
-    for module, name in ((importing, "open_table"), (importing, "check_file"), (importing, "_scan_part"),
-                         (openpyxl, "load_workbook"), (xlrd, "open_workbook")):  # fmt: skip
+    for module, name in (
+        (importing, "open_table"),
+        (importing, "check_file"),
+        (importing, "_scan_part"),
+        (openpyxl, "load_workbook"),
+        (xlrd, "open_workbook"),
+    ):
         monkeypatch.setattr(module, name, never)
     client.force_login(rep)
     pages = {

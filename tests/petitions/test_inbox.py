@@ -254,10 +254,14 @@ def test_paging_walks_every_petition_once_in_order(client, commune, coordinator,
     start = timezone.now() - dt.timedelta(days=90)
     statuses = [S.RECEIVED, S.CLASSIFIED, S.ANSWER_PENDING]
     made = [
-        petition(commune.unit, received_at=start + dt.timedelta(hours=i // 2), status=statuses[i % 3],
-                 deadline=None if i % 4 == 0 else dt.date(2026, 12, 1) + dt.timedelta(days=i % 5))
+        petition(
+            commune.unit,
+            received_at=start + dt.timedelta(hours=i // 2),
+            status=statuses[i % 3],
+            deadline=None if i % 4 == 0 else dt.date(2026, 12, 1) + dt.timedelta(days=i % 5),
+        )
         for i in range(60)
-    ]  # fmt: skip
+    ]
     client.force_login(coordinator)
     seen, url, pages = [], f"{URL}?sap_xep={sort}", 0
     while url:
@@ -292,10 +296,18 @@ def test_bulk_classify_moves_those_that_can_and_lists_the_others(client, commune
     fine = [petition(commune.unit) for _ in range(3)]
     stuck = petition(commune.unit, status=S.ANSWERED)
     client.force_login(coordinator)
-    response = client.post(BULK, {
-        "chon": [p.pk for p in [*fine, stuck]], "thao_tac": "phan_loai", "pl-topic": topic.pk, "pl-kind": K.PHAN_ANH,
-        "pl-jurisdiction": "commune", "loc": "?loai=phan_anh&sau=x",
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        BULK,
+        {
+            "chon": [p.pk for p in [*fine, stuck]],
+            "thao_tac": "phan_loai",
+            "pl-topic": topic.pk,
+            "pl-kind": K.PHAN_ANH,
+            "pl-jurisdiction": "commune",
+            "loc": "?loai=phan_anh&sau=x",
+        },
+        follow=True,
+    )
     assert response.redirect_chain[0][0] == f"{URL}?loai=phan_anh"
     html = response.content.decode()
     assert "Đã phân loại 3/4 ý kiến; 1 không thực hiện được" in html and stuck.code in html
@@ -310,10 +322,17 @@ def test_bulk_assign_hands_classified_petitions_to_the_lead(client, commune, coo
     ready = [petition(commune.unit, status=S.CLASSIFIED) for _ in range(2)]
     fresh = petition(commune.unit)
     client.force_login(coordinator)
-    response = client.post(BULK, {
-        "chon": [p.pk for p in [*ready, fresh]], "thao_tac": "giao", "gx-lead": commune.economy.pk,
-        "gx-coordinating": [commune.culture.pk], "gx-deadline": "2026-12-15",
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        BULK,
+        {
+            "chon": [p.pk for p in [*ready, fresh]],
+            "thao_tac": "giao",
+            "gx-lead": commune.economy.pk,
+            "gx-coordinating": [commune.culture.pk],
+            "gx-deadline": "2026-12-15",
+        },
+        follow=True,
+    )
     assert "Đã giao xử lý 2/3 ý kiến; 1 không thực hiện được" in response.content.decode()
     for p in ready:
         p.refresh_from_db()
@@ -325,8 +344,17 @@ def test_bulk_assign_hands_classified_petitions_to_the_lead(client, commune, coo
 def test_bulk_actions_never_touch_another_communes_petitions(client, commune, other_commune, coordinator):
     foreign = petition(other_commune.unit)
     client.force_login(coordinator)
-    response = client.post(BULK, {"chon": [foreign.pk], "thao_tac": "phan_loai", "pl-topic": canonical_topic().pk,
-                                  "pl-kind": K.KIEN_NGHI, "pl-jurisdiction": "commune"}, follow=True)  # fmt: skip
+    response = client.post(
+        BULK,
+        {
+            "chon": [foreign.pk],
+            "thao_tac": "phan_loai",
+            "pl-topic": canonical_topic().pk,
+            "pl-kind": K.KIEN_NGHI,
+            "pl-jurisdiction": "commune",
+        },
+        follow=True,
+    )
     assert "Đã phân loại 0/1 ý kiến" in response.content.decode()
     foreign.refresh_from_db()
     assert foreign.status == S.RECEIVED
@@ -336,8 +364,16 @@ def test_bulk_actions_never_touch_another_communes_petitions(client, commune, ot
 def test_only_the_coordinator_may_use_bulk_actions(client, commune, role):
     p = petition(commune.unit)
     client.force_login(user_with_role(role, commune.unit, commune.economy if role == "agency" else None))
-    response = client.post(BULK, {"chon": [p.pk], "thao_tac": "phan_loai", "pl-topic": canonical_topic().pk,
-                                  "pl-kind": K.KIEN_NGHI, "pl-jurisdiction": "commune"})  # fmt: skip
+    response = client.post(
+        BULK,
+        {
+            "chon": [p.pk],
+            "thao_tac": "phan_loai",
+            "pl-topic": canonical_topic().pk,
+            "pl-kind": K.KIEN_NGHI,
+            "pl-jurisdiction": "commune",
+        },
+    )
     assert response.status_code == 403
     p.refresh_from_db()
     assert p.status == S.RECEIVED
@@ -388,13 +424,18 @@ def test_query_count_is_the_same_for_5_and_50_rows(client, commune, coordinator,
 
 @pytest.mark.parametrize(
     ("role", "org", "shown"),
-    [("coordinator", None, True), ("chair", None, True), ("org_rep", "front", True), ("org_rep", "farmers", False),
-     ("agency", "economy", False)],
-)  # fmt: skip
+    [
+        ("coordinator", None, True),
+        ("chair", None, True),
+        ("org_rep", "front", True),
+        ("org_rep", "farmers", False),
+        ("agency", "economy", False),
+    ],
+)
 def test_the_inbox_is_in_the_nav_of_those_who_use_it(client, commune, role, org, shown):
     client.force_login(user_with_role(role, commune.unit, getattr(commune, org) if org else None))
     html = client.get("/can-bo/").content.decode()
-    nav = html[html.index('<nav class="site-nav"'):html.index("</nav>")]  # (the home's figures link to it for all)
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]  # (the home's figures link to it for all)
     assert (f'href="{URL}"' in nav) is shown
 
 
@@ -519,8 +560,9 @@ def test_the_topic_filter_has_a_choice_for_opinions_without_a_topic(client, comm
     assert '<option value="0" selected>Chưa phân loại</option>' in response.content.decode()
 
 
-@pytest.mark.parametrize("query", [{"sap_den_han": "maybe"}, {"cho_cong_khai": "x' OR 1"}, {"mo_lai": "2"},
-                                   {"linh_vuc": "-1"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "query", [{"sap_den_han": "maybe"}, {"cho_cong_khai": "x' OR 1"}, {"mo_lai": "2"}, {"linh_vuc": "-1"}]
+)
 def test_the_new_filters_never_break_the_page(client, commune, coordinator, query):
     petition(commune.unit)
     client.force_login(coordinator)

@@ -31,23 +31,46 @@ def world(commune, other_commune, user_with_role, frozen_demo_now):
         commune=commune,
         rep=user_with_role("org_rep", commune.unit, commune.farmers),
         village=OrganizationFactory(unit=commune.unit, name="Thôn Trung", kind=Organization.Kind.VILLAGE),
-        held=DialogueFactory(unit=commune.unit, plan=plan, title="Giao ban quý III", kind=Dialogue.Kind.REGULAR,
-                             starts_at=at(2026, 9, 18), status=Dialogue.Status.CONCLUDED),
-        coming=DialogueFactory(unit=commune.unit, plan=plan, title="Giao ban quý IV", kind=Dialogue.Kind.REGULAR,
-                               starts_at=at(2026, 12, 18), status=Dialogue.Status.SCHEDULED),
-        foreign=DialogueFactory(unit=other_commune.unit, plan=None, title="Hội nghị xã Ngọc Thiện",
-                                starts_at=at(2026, 12, 10), status=Dialogue.Status.SCHEDULED),
-    )  # fmt: skip
+        held=DialogueFactory(
+            unit=commune.unit,
+            plan=plan,
+            title="Giao ban quý III",
+            kind=Dialogue.Kind.REGULAR,
+            starts_at=at(2026, 9, 18),
+            status=Dialogue.Status.CONCLUDED,
+        ),
+        coming=DialogueFactory(
+            unit=commune.unit,
+            plan=plan,
+            title="Giao ban quý IV",
+            kind=Dialogue.Kind.REGULAR,
+            starts_at=at(2026, 12, 18),
+            status=Dialogue.Status.SCHEDULED,
+        ),
+        foreign=DialogueFactory(
+            unit=other_commune.unit,
+            plan=None,
+            title="Hội nghị xã Ngọc Thiện",
+            starts_at=at(2026, 12, 10),
+            status=Dialogue.Status.SCHEDULED,
+        ),
+    )
 
 
 def batch(rows: list[dict], total: int | None = None, **shared) -> dict:
     """POST data as the browser sends it: every row's select has a value, blank rows are empty."""
     total = total or max(len(rows), 5)
-    data = {"rows-TOTAL_FORMS": str(total), "rows-INITIAL_FORMS": "0", "rows-MIN_NUM_FORMS": "0",
-            "rows-MAX_NUM_FORMS": "100", "dialogue": ""}  # fmt: skip
+    data = {
+        "rows-TOTAL_FORMS": str(total),
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "100",
+        "dialogue": "",
+    }
     for i in range(total):
-        data.update({f"rows-{i}-content": "", f"rows-{i}-name": "", f"rows-{i}-village": "",
-                     f"rows-{i}-kind": "kien_nghi"})  # fmt: skip
+        data.update(
+            {f"rows-{i}-content": "", f"rows-{i}-name": "", f"rows-{i}-village": "", f"rows-{i}-kind": "kien_nghi"}
+        )
     for i, row in enumerate(rows):
         data.update({f"rows-{i}-{key}": value for key, value in row.items()})
     data.update(shared)
@@ -124,9 +147,21 @@ def test_three_good_rows_become_three_petitions_of_the_organisation(client, worl
     petitions = list(Petition.objects.order_by("id"))
     assert [p.content for p in petitions] == [row["content"] for row in GOOD]
     for p in petitions:
-        assert (p.channel, p.submitter_organization, p.submitter_organization_name, p.created_by, p.unit, p.dialogue) == (
-            "org_batch", world.commune.farmers, "Hội Nông dân xã", world.rep, world.commune.unit, world.coming,
-        )  # fmt: skip
+        assert (
+            p.channel,
+            p.submitter_organization,
+            p.submitter_organization_name,
+            p.created_by,
+            p.unit,
+            p.dialogue,
+        ) == (
+            "org_batch",
+            world.commune.farmers,
+            "Hội Nông dân xã",
+            world.rep,
+            world.commune.unit,
+            world.coming,
+        )
     assert [p.kind for p in petitions] == ["kien_nghi", "kien_nghi", "gop_y"]
     assert petitions[0].submitter_name == "Thân Văn Cường"
     assert HistoryEntry.objects.filter(action="receive", actor=world.rep).count() == 3
@@ -313,8 +348,9 @@ def test_markup_in_a_submission_is_escaped_and_the_page_is_csp_clean(client, wor
 
 
 @pytest.mark.parametrize("existing", [5, 60])
-def test_batch_page_costs_the_same_queries_with_5_or_60_submissions(client, world, django_assert_max_num_queries,
-                                                                     existing):  # fmt: skip
+def test_batch_page_costs_the_same_queries_with_5_or_60_submissions(
+    client, world, django_assert_max_num_queries, existing
+):
     _submitted(world, existing)
     client.force_login(world.rep)
     with django_assert_max_num_queries(9):

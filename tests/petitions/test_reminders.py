@@ -153,8 +153,9 @@ def test_a_negative_before_is_refused(commune, people):
 def test_other_agencies_and_the_chair_get_no_due_soon_reminder(commune, people):
     assigned(commune.unit, commune.economy)
     remind(D(2026, 12, 2))
-    assert not Notification.objects.filter(kind=N.DUE_SOON, recipient__in=["vhxh@tanyen.example",
-                                                                            "bithu@tanyen.example"]).exists()  # fmt: skip
+    assert not Notification.objects.filter(
+        kind=N.DUE_SOON, recipient__in=["vhxh@tanyen.example", "bithu@tanyen.example"]
+    ).exists()
 
 
 def test_an_inactive_officer_is_not_reminded(commune, people):
@@ -287,14 +288,16 @@ def test_forwarded_items_are_escalated_too(commune, people):
 def test_a_granted_extension_produces_a_new_reminder_for_the_new_deadline(commune, people):
     petition = factories.PetitionFactory(unit=commune.unit)
     with time_machine.travel(clock.local_datetime(D(2026, 11, 30), 9), tick=False):
-        actions.classify(petition, topic=factories.canonical_topic(), kind="kien_nghi", jurisdiction="commune",
-                         by=people.coordinator)  # fmt: skip
+        actions.classify(
+            petition, topic=factories.canonical_topic(), kind="kien_nghi", jurisdiction="commune", by=people.coordinator
+        )
         assignment = actions.assign(petition, commune.economy, deadline=DEADLINE, by=people.coordinator)
     assert remind(D(2026, 12, 2))["due_soon"] == 2
 
     with time_machine.travel(clock.local_datetime(D(2026, 12, 2), 10), tick=False):
-        request = actions.request_extension(assignment, new_deadline=D(2026, 12, 18), reason="Chờ khảo sát hiện trường",
-                                            by=people.economy)  # fmt: skip
+        request = actions.request_extension(
+            assignment, new_deadline=D(2026, 12, 18), reason="Chờ khảo sát hiện trường", by=people.economy
+        )
         actions.decide_extension(request, grant=True, by=people.coordinator)
 
     assert remind(D(2026, 12, 3))["due_soon"] == 0  # the new deadline is far
@@ -311,11 +314,13 @@ def test_a_granted_extension_produces_a_new_reminder_for_the_new_deadline(commun
 def test_a_refused_extension_changes_nothing(commune, people):
     petition = factories.PetitionFactory(unit=commune.unit)
     with time_machine.travel(clock.local_datetime(D(2026, 11, 30), 9), tick=False):
-        actions.classify(petition, topic=factories.canonical_topic(), kind="kien_nghi", jurisdiction="commune",
-                         by=people.coordinator)  # fmt: skip
+        actions.classify(
+            petition, topic=factories.canonical_topic(), kind="kien_nghi", jurisdiction="commune", by=people.coordinator
+        )
         assignment = actions.assign(petition, commune.economy, deadline=DEADLINE, by=people.coordinator)
-        request = actions.request_extension(assignment, new_deadline=D(2026, 12, 18), reason="Chờ khảo sát",
-                                            by=people.economy)  # fmt: skip
+        request = actions.request_extension(
+            assignment, new_deadline=D(2026, 12, 18), reason="Chờ khảo sát", by=people.economy
+        )
         actions.decide_extension(request, grant=False, by=people.coordinator)
     remind(D(2026, 12, 2))
     assert remind(D(2026, 12, 7))["overdue"] == 2
@@ -416,13 +421,23 @@ def test_an_unknown_unit_is_an_error(commune):
 
 def test_no_message_names_the_submitter_and_a_denunciation_is_named_by_its_code_only(commune, people):
     denunciation = assigned(
-        commune.unit, commune.economy, kind="to_cao", submitter_name="Lê Văn Tố", submitter_phone="0912345678",
-        submitter_email="levanto@example.vn", submitter_address="Số 7, thôn Đông",
+        commune.unit,
+        commune.economy,
+        kind="to_cao",
+        submitter_name="Lê Văn Tố",
+        submitter_phone="0912345678",
+        submitter_email="levanto@example.vn",
+        submitter_address="Số 7, thôn Đông",
         content="Tôi là Lê Văn Tố, tố cáo cán bộ địa chính Nguyễn Văn Bê nhận tiền.",
         public_summary="Tố cáo cán bộ địa chính Nguyễn Văn Bê",
-    )  # fmt: skip
-    ordinary = assigned(commune.unit, commune.economy, submitter_name="Trần Thị Mẫu", submitter_email="mau@example.vn",
-                        content="Tôi là Trần Thị Mẫu ở số 12 thôn Trung, đề nghị sửa đường.")  # fmt: skip
+    )
+    ordinary = assigned(
+        commune.unit,
+        commune.economy,
+        submitter_name="Trần Thị Mẫu",
+        submitter_email="mau@example.vn",
+        content="Tôi là Trần Thị Mẫu ở số 12 thôn Trung, đề nghị sửa đường.",
+    )
 
     for day in (D(2026, 12, 2), D(2026, 12, 7), D(2026, 12, 21)):
         remind(day)
@@ -431,8 +446,19 @@ def test_no_message_names_the_submitter_and_a_denunciation_is_named_by_its_code_
     assert {n.kind for n in messages} == set(REMINDER_KINDS)
     for n in messages:
         text = n.subject + "\n" + n.body
-        for secret in ("Lê Văn Tố", "0912345678", "levanto", "thôn Đông", "Nguyễn Văn Bê", "nhận tiền",
-                       "Trần Thị Mẫu", "mau@example.vn", "0987654321", "Số 12", "số 12"):  # fmt: skip
+        for secret in (
+            "Lê Văn Tố",
+            "0912345678",
+            "levanto",
+            "thôn Đông",
+            "Nguyễn Văn Bê",
+            "nhận tiền",
+            "Trần Thị Mẫu",
+            "mau@example.vn",
+            "0987654321",
+            "Số 12",
+            "số 12",
+        ):
             assert secret not in text, (n.kind, secret)
     about_denunciation = [n for n in messages if n.petition_id == denunciation.petition_id]
     assert about_denunciation and all(f"Ý kiến mã {denunciation.petition.code}\n" in n.body for n in about_denunciation)
@@ -444,8 +470,9 @@ def test_no_message_names_the_submitter_and_a_denunciation_is_named_by_its_code_
 
 
 @pytest.mark.parametrize("open_items", [5, 50])
-def test_the_number_of_queries_does_not_grow_with_the_open_items(commune, people, open_items,
-                                                                 django_assert_max_num_queries):  # fmt: skip
+def test_the_number_of_queries_does_not_grow_with_the_open_items(
+    commune, people, open_items, django_assert_max_num_queries
+):
     for i in range(open_items):
         lead = commune.economy if i % 2 else commune.higher
         assigned(commune.unit, lead, deadline=DEADLINE + dt.timedelta(days=i % 3))

@@ -134,18 +134,28 @@ def test_create_plan_without_a_party_term_is_refused_with_a_message(w):
 def test_only_the_coordinator_creates_a_plan(w, who):
     with pytest.raises(ActionError, match=NO_RIGHT):
         actions.create_plan(
-            w.c.unit, title="Kế hoạch", year=2026, issued_on=dt.date(2026, 4, 24), issuing_body=w.party_body,
+            w.c.unit,
+            title="Kế hoạch",
+            year=2026,
+            issued_on=dt.date(2026, 4, 24),
+            issuing_body=w.party_body,
             by=getattr(w, who),
-        )  # fmt: skip
+        )
     assert Plan.objects.count() == 1
 
 
 def test_create_plan_bad_input(w):
     with pytest.raises(ValidationError) as excinfo:
         actions.create_plan(
-            w.c.unit, title="", year=1999, issued_on=dt.date(2026, 4, 24), by=w.coordinator,
-            issuing_body=w.other.front, signer_post=w.foreign_post, purposes="x" * 20_001,
-        )  # fmt: skip
+            w.c.unit,
+            title="",
+            year=1999,
+            issued_on=dt.date(2026, 4, 24),
+            by=w.coordinator,
+            issuing_body=w.other.front,
+            signer_post=w.foreign_post,
+            purposes="x" * 20_001,
+        )
     errors = errors_of(excinfo)
     assert errors["title"] == ["Xin điền mục này."]
     assert errors["year"] == ["Năm không hợp lệ."]
@@ -231,9 +241,13 @@ def test_generate_skips_quarters_held_under_the_plans_it_replaced(w):
     # Quarter I was held under the oldest plan, quarter III (dated) under the middle one.
     factories.DialogueFactory(unit=w.c.unit, plan=oldest, kind="regular", tentative_month=dt.date(2026, 2, 1))
     factories.DialogueFactory(
-        unit=w.c.unit, plan=older, kind="regular", tentative_month=dt.date(2026, 6, 1),
-        starts_at=local(2026, 9, 25, 8), status=St.HELD,
-    )  # fmt: skip
+        unit=w.c.unit,
+        plan=older,
+        kind="regular",
+        tentative_month=dt.date(2026, 6, 1),
+        starts_at=local(2026, 9, 25, 8),
+        status=St.HELD,
+    )
     # Neither a conference of quarter II nor a giao ban of an unrelated plan counts.
     factories.DialogueFactory(unit=w.c.unit, plan=newest, kind="conference", tentative_month=dt.date(2026, 6, 1))
     factories.DialogueFactory(unit=w.c.unit, plan=w.plan, kind="regular", tentative_month=dt.date(2026, 12, 1))
@@ -276,12 +290,19 @@ def test_another_organisation_cannot_complete_a_task(w, who):
 
 def test_create_dialogue_with_the_standard_programme(w):
     dialogue = actions.create_dialogue(
-        w.c.unit, kind="conference", title="Hội nghị tiếp xúc, đối thoại trực tiếp", by=w.coordinator, plan=w.plan,
-        tentative_month=dt.date(2026, 6, 17), chair_post=w.secretary_post,
-    )  # fmt: skip
+        w.c.unit,
+        kind="conference",
+        title="Hội nghị tiếp xúc, đối thoại trực tiếp",
+        by=w.coordinator,
+        plan=w.plan,
+        tentative_month=dt.date(2026, 6, 17),
+        chair_post=w.secretary_post,
+    )
     assert (dialogue.status, dialogue.tentative_month, dialogue.place) == (
-        St.PLANNED, dt.date(2026, 6, 1), "Hội trường Nhà văn hóa xã"
-    )  # fmt: skip
+        St.PLANNED,
+        dt.date(2026, 6, 1),
+        "Hội trường Nhà văn hóa xã",
+    )
     assert dialogue.agenda.count() == 5
     assert [e.action for e in events(dialogue)] == ["create"]
     adhoc = actions.create_dialogue(
@@ -293,9 +314,13 @@ def test_create_dialogue_with_the_standard_programme(w):
 def test_create_dialogue_bad_input(w):
     with pytest.raises(ValidationError) as excinfo:
         actions.create_dialogue(
-            w.c.unit, kind="party", title="  ", by=w.coordinator, plan=factories.PlanFactory(unit=w.other.unit),
+            w.c.unit,
+            kind="party",
+            title="  ",
+            by=w.coordinator,
+            plan=factories.PlanFactory(unit=w.other.unit),
             place="P" * 201,
-        )  # fmt: skip
+        )
     errors = errors_of(excinfo)
     assert errors["title"] == ["Xin điền mục này."]
     assert errors["kind"] == ["Hình thức không hợp lệ."]
@@ -308,9 +333,13 @@ def test_create_dialogue_bad_input(w):
 def test_create_dialogue_refuses_another_communes_chair(w):
     with pytest.raises(ValidationError) as excinfo:
         actions.create_dialogue(
-            w.c.unit, kind="conference", title="Hội nghị", by=w.coordinator, tentative_month=dt.date(2026, 6, 1),
+            w.c.unit,
+            kind="conference",
+            title="Hội nghị",
+            by=w.coordinator,
+            tentative_month=dt.date(2026, 6, 1),
             chair_post=w.foreign_post,
-        )  # fmt: skip
+        )
     assert errors_of(excinfo)["chair_post"] == ["Không thuộc đơn vị này."]
 
 
@@ -390,8 +419,9 @@ def test_rescheduling_a_scheduled_dialogue_keeps_it_scheduled(w):
     dialogue = schedule(w, start=(2026, 12, 19, 8, 0))
     assert dialogue.status == St.SCHEDULED
     assert [(e.action, e.from_status, e.to_status) for e in events(dialogue)] == [
-        ("schedule", St.PLANNED, St.SCHEDULED), ("schedule", St.SCHEDULED, St.SCHEDULED)
-    ]  # fmt: skip
+        ("schedule", St.PLANNED, St.SCHEDULED),
+        ("schedule", St.SCHEDULED, St.SCHEDULED),
+    ]
 
 
 # ------------------------------------------------------------------ members and agenda
@@ -402,8 +432,10 @@ def test_set_dialogue_members_replaces_them_and_gives_the_console(w):
     assert not actions.permissions.can(w.agency, "dialogue.console", dialogue)
     actions.set_dialogue_members(dialogue, secretaries=[w.agency], receivers=[w.org_rep, w.secretary], by=w.coordinator)
     assert set(DialogueMember.objects.filter(dialogue=dialogue).values_list("user__username", "role")) == {
-        ("phongkinhte", "secretary"), ("hoinongdan", "receiver"), ("thuky", "receiver")
-    }  # fmt: skip
+        ("phongkinhte", "secretary"),
+        ("hoinongdan", "receiver"),
+        ("thuky", "receiver"),
+    }
     assert actions.permissions.can(w.agency, "dialogue.console", dialogue)
     actions.set_dialogue_members(dialogue, secretaries=[w.org_rep], by=w.coordinator)
     assert list(DialogueMember.objects.filter(dialogue=dialogue).values_list("user__username", "role")) == [
@@ -431,8 +463,9 @@ def test_set_agenda(w):
         w.dialogue, [("Khai mạc", "Văn phòng Đảng ủy"), ("  ", "bỏ qua"), ("Đối thoại", "")], by=w.coordinator
     )
     assert list(w.dialogue.agenda.values_list("position", "title", "presenter")) == [
-        (1, "Khai mạc", "Văn phòng Đảng ủy"), (2, "Đối thoại", "")
-    ]  # fmt: skip
+        (1, "Khai mạc", "Văn phòng Đảng ủy"),
+        (2, "Đối thoại", ""),
+    ]
     assert events(w.dialogue, "agenda")[0].note == "Chương trình 2 mục"
     actions.set_agenda(w.dialogue, [(f"Mục {i}", "") for i in range(30)], by=w.coordinator)
     assert w.dialogue.agenda.count() == 30
@@ -822,9 +855,12 @@ def test_print_slips_bad_kind_and_other_users(w):
 def test_online_registration_joins_the_end_of_the_queue(w):
     first, second = speakers(w, w.dialogue, "Trần Thị Mẫu", "Lê Văn Hai")
     third = actions.register_speaker(
-        w.dialogue, name="  Ngô Thị Ba ", summary="Đề nghị làm rõ quy hoạch.", phone="+84 912.345.678",
+        w.dialogue,
+        name="  Ngô Thị Ba ",
+        summary="Đề nghị làm rõ quy hoạch.",
+        phone="+84 912.345.678",
         on_behalf_of="Chi hội phụ nữ thôn Trung",
-    )  # fmt: skip
+    )
     assert [first.position, second.position, third.position] == [1, 2, 3]
     assert (third.name, third.phone, third.status, third.slip_code) == ("Ngô Thị Ba", "0912345678", Sp.REQUESTED, None)
     assert speakers(w, w.other_dialogue, "Khác")[0].position == 1  # each dialogue has its own queue
@@ -1057,9 +1093,13 @@ def test_move_speaker_skips_the_withdrawn(w):
 
 def test_add_reception_day(w):
     day = actions.add_reception_day(
-        w.c.unit, starts_at=local(2026, 12, 10, 7, 30), ends_at=local(2026, 12, 10, 11, 30),
-        place="Phòng tiếp công dân, trụ sở Đảng ủy xã", by=w.coordinator, chair_post=w.secretary_post,
-    )  # fmt: skip
+        w.c.unit,
+        starts_at=local(2026, 12, 10, 7, 30),
+        ends_at=local(2026, 12, 10, 11, 30),
+        place="Phòng tiếp công dân, trụ sở Đảng ủy xã",
+        by=w.coordinator,
+        chair_post=w.secretary_post,
+    )
     assert (day.kind, day.status, day.tentative_month) == (Dialogue.Kind.RECEPTION, St.SCHEDULED, dt.date(2026, 12, 1))
     assert day.title == "Tiếp công dân định kỳ của đồng chí Bí thư Đảng ủy xã"
     (event,) = events(day)
@@ -1085,9 +1125,13 @@ def test_one_reception_day_per_local_day(w):
 def test_reception_day_bad_input(w):
     with pytest.raises(ValidationError) as excinfo:
         actions.add_reception_day(
-            w.c.unit, starts_at=local(2026, 12, 10, 8), ends_at=local(2026, 12, 10, 7), place="",
-            by=w.coordinator, chair_post=w.foreign_post,
-        )  # fmt: skip
+            w.c.unit,
+            starts_at=local(2026, 12, 10, 8),
+            ends_at=local(2026, 12, 10, 7),
+            place="",
+            by=w.coordinator,
+            chair_post=w.foreign_post,
+        )
     errors = errors_of(excinfo)
     assert errors["place"] == ["Xin điền mục này."]
     assert errors["ends_at"] == ["Giờ kết thúc phải sau giờ bắt đầu."]

@@ -50,7 +50,12 @@ def test_a_dialogue_not_yet_held_is_cancelled_with_its_reason(plans_world, statu
     dialogue.refresh_from_db()
     assert dialogue.status == St.CANCELLED and dialogue.cancellation_reason == REASON
     event = DialogueEvent.objects.filter(dialogue=dialogue, action="cancel").get()
-    assert (event.from_status, event.to_status, event.note, event.actor) == (status, St.CANCELLED, REASON, w.coordinator)
+    assert (event.from_status, event.to_status, event.note, event.actor) == (
+        status,
+        St.CANCELLED,
+        REASON,
+        w.coordinator,
+    )
     assert dialogue.speaker_queue_closed and not dialogue.has_started
 
 
@@ -80,7 +85,9 @@ def test_the_reason_is_required_and_bounded(plans_world, reason):
     assert Dialogue.objects.get(pk=w.dialogue.pk).status == St.SCHEDULED
 
 
-@pytest.mark.parametrize("who", ["chair", "secretary", "publisher", "agency", "org_rep", "foreign_coordinator", "citizen"])
+@pytest.mark.parametrize(
+    "who", ["chair", "secretary", "publisher", "agency", "org_rep", "foreign_coordinator", "citizen"]
+)
 def test_only_the_office_cancels(plans_world, who):
     w = plans_world
     scheduled(w)
@@ -118,9 +125,9 @@ def test_nothing_of_the_day_is_recorded_on_a_cancelled_dialogue(plans_world):
         ):
             with pytest.raises(ActionError, match="đã bị hủy"):
                 refuse()
-    assert list(SpeakerRequest.objects.filter(dialogue=dialogue).order_by("position").values_list("name", "status")) == [
-        ("Nguyễn Văn Hải", "requested"), ("Lê Thị Hoa", "requested")
-    ]  # fmt: skip
+    assert list(
+        SpeakerRequest.objects.filter(dialogue=dialogue).order_by("position").values_list("name", "status")
+    ) == [("Nguyễn Văn Hải", "requested"), ("Lê Thị Hoa", "requested")]
     assert Invitation.objects.get(pk=invitation.pk).attended is None
     assert not PrintedSlip.objects.filter(dialogue=dialogue).exists()
     assert Dialogue.objects.get(pk=dialogue.pk).status == St.CANCELLED

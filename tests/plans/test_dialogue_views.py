@@ -13,8 +13,16 @@ from tests.portal.test_pages import assert_csp_clean
 
 HX = {"HTTP_HX_REQUEST": "true"}
 GET_ROUTES = ["", "thong-bao/", "thong-bao/bai-doc/", "diem-danh/in/"]
-POST_ROUTES = ["lich/", "phan-cong/", "chuong-trinh/", "giay-moi/", "diem-danh/", "da-to-chuc/", "thong-bao/luu/",
-               "thong-bao/dang/"]  # fmt: skip
+POST_ROUTES = [
+    "lich/",
+    "phan-cong/",
+    "chuong-trinh/",
+    "giay-moi/",
+    "diem-danh/",
+    "da-to-chuc/",
+    "thong-bao/luu/",
+    "thong-bao/dang/",
+]
 
 
 def local(*args) -> dt.datetime:
@@ -48,8 +56,12 @@ def schedule_data(**over):
 
 
 def agenda_data(rows, extra=0):
-    data = {"agenda-TOTAL_FORMS": str(len(rows) + extra), "agenda-INITIAL_FORMS": "0", "agenda-MIN_NUM_FORMS": "0",
-            "agenda-MAX_NUM_FORMS": "30"}  # fmt: skip
+    data = {
+        "agenda-TOTAL_FORMS": str(len(rows) + extra),
+        "agenda-INITIAL_FORMS": "0",
+        "agenda-MIN_NUM_FORMS": "0",
+        "agenda-MAX_NUM_FORMS": "30",
+    }
     for i, row in enumerate(rows):
         for key, value in row.items():
             data[f"agenda-{i}-{key}"] = value
@@ -219,8 +231,10 @@ def test_the_agenda_form_is_prefilled_and_reorders_removes_and_adds(client, w):
     response = client.post(url(w.dialogue, "chuong-trinh/"), agenda_data(rows, extra=1))
     assert response.status_code == 302
     assert list(w.dialogue.agenda.order_by("position").values_list("title", flat=True)) == [
-        "Khai mạc", "Tuyên bố lý do", "Đại biểu phát biểu",
-    ]  # fmt: skip
+        "Khai mạc",
+        "Tuyên bố lý do",
+        "Đại biểu phát biểu",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -268,8 +282,9 @@ def test_invitation_checkboxes_are_grouped_by_kind_without_businesses_at_a_confe
 def test_inviting_organisations_and_persons_then_replies_and_attendance(client, w):
     person = factories.PersonFactory(unit=w.c.unit, full_name="Lê Thị Mời")
     client.force_login(w.coordinator)
-    response = client.post(url(w.dialogue, "giay-moi/"), {"organizations": [w.c.farmers.pk, w.c.front.pk],
-                                                        "persons": [person.pk]})  # fmt: skip
+    response = client.post(
+        url(w.dialogue, "giay-moi/"), {"organizations": [w.c.farmers.pk, w.c.front.pk], "persons": [person.pk]}
+    )
     assert response.status_code == 302
     invitations = {str(i): i for i in w.dialogue.invitations.all()}
     assert set(invitations) == {"Hội Nông dân xã", "Ủy ban MTTQ xã", "Lê Thị Mời"}
@@ -304,10 +319,13 @@ def test_the_secretary_takes_attendance(client, w):
     assert invitation.attended is True
 
 
-@pytest.mark.parametrize("data, message", [
-    ({}, "Xin chọn ít nhất một cơ quan, tổ chức hoặc cá nhân để mời."),
-    ({"organizations": ["abc"]}, "Lựa chọn không hợp lệ"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "Xin chọn ít nhất một cơ quan, tổ chức hoặc cá nhân để mời."),
+        ({"organizations": ["abc"]}, "Lựa chọn không hợp lệ"),
+    ],
+)
 def test_bad_invitations_are_refused(client, w, data, message):
     client.force_login(w.coordinator)
     response = client.post(url(w.dialogue, "giay-moi/"), data, **HX)
@@ -410,11 +428,14 @@ def test_saving_a_draft_keeps_the_edited_texts(client, w):
     assert_csp_clean(radio)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"portal_text": "", "radio_script": "Bài đọc"}, "Xin ghi nội dung thông báo."),
-    ({"portal_text": "x" * 20_001, "radio_script": "Bài đọc"}, "Quá dài"),
-    ({"portal_text": "Thông báo", "radio_script": ""}, "Xin ghi bài đọc trên Đài truyền thanh."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"portal_text": "", "radio_script": "Bài đọc"}, "Xin ghi nội dung thông báo."),
+        ({"portal_text": "x" * 20_001, "radio_script": "Bài đọc"}, "Quá dài"),
+        ({"portal_text": "Thông báo", "radio_script": ""}, "Xin ghi bài đọc trên Đài truyền thanh."),
+    ],
+)
 def test_bad_announcement_texts_are_refused(client, w, data, message):
     client.force_login(w.publisher)
     for route in ("thong-bao/luu/", "thong-bao/dang/"):
@@ -426,8 +447,13 @@ def test_bad_announcement_texts_are_refused(client, w, data, message):
 
 
 def test_publishing_on_the_last_allowed_day_is_on_time(client, w):
-    PlanTask.objects.create(plan=w.plan, organization=w.c.service_centre, dialogue=w.dialogue,
-                            purpose=PlanTask.Purpose.ANNOUNCE, title="Thông báo")  # fmt: skip
+    PlanTask.objects.create(
+        plan=w.plan,
+        organization=w.c.service_centre,
+        dialogue=w.dialogue,
+        purpose=PlanTask.Purpose.ANNOUNCE,
+        title="Thông báo",
+    )
     client.force_login(w.publisher)
     with time_machine.travel(local(2026, 12, 11, 23, 59), tick=False):
         client.force_login(w.publisher)
@@ -478,16 +504,22 @@ def test_a_planned_dialogue_cannot_be_announced_yet(client, w):
 
 
 def _conference(w, title, starts_at):
-    return factories.DialogueFactory(unit=w.c.unit, plan=w.plan, title=title, starts_at=starts_at,
-                                     status=Dialogue.Status.SCHEDULED)  # fmt: skip
+    return factories.DialogueFactory(
+        unit=w.c.unit, plan=w.plan, title=title, starts_at=starts_at, status=Dialogue.Status.SCHEDULED
+    )
 
 
 def test_the_publishers_list_soonest_first_overdue_highlighted_and_published(client, w):
     overdue = _conference(w, "Hội nghị quá hạn", local(2026, 12, 1, 8))  # last day 24/11: overdue
     later = _conference(w, "Hội nghị tháng Một", local(2027, 1, 15, 8))
     _conference(w, "Đã bắt đầu", local(2026, 11, 27, 8))  # started: no longer announceable
-    Announcement.objects.create(dialogue=w.other_dialogue, portal_text="x", published_at=local(2026, 11, 20, 9),
-                                last_allowed_on=dt.date(2026, 11, 18), is_late=True)  # fmt: skip
+    Announcement.objects.create(
+        dialogue=w.other_dialogue,
+        portal_text="x",
+        published_at=local(2026, 11, 20, 9),
+        last_allowed_on=dt.date(2026, 11, 18),
+        is_late=True,
+    )
     client.force_login(w.publisher)
     response = client.get("/can-bo/thong-bao/")
     html = response.content.decode()
@@ -520,8 +552,9 @@ def _fill(w, n):
     d = w.dialogue
     orgs = [factories.OrganizationFactory(unit=w.c.unit, kind=Organization.Kind.VILLAGE) for _ in range(n)]
     people = [factories.PersonFactory(unit=w.c.unit) for _ in range(n)]
-    Invitation.objects.bulk_create([Invitation(dialogue=d, organization=o) for o in orgs] +
-                                   [Invitation(dialogue=d, person=p) for p in people])  # fmt: skip
+    Invitation.objects.bulk_create(
+        [Invitation(dialogue=d, organization=o) for o in orgs] + [Invitation(dialogue=d, person=p) for p in people]
+    )
     AgendaItem.objects.filter(dialogue=d).delete()
     AgendaItem.objects.bulk_create(AgendaItem(dialogue=d, position=i, title=f"Mục {i}") for i in range(1, n + 1))
     users = [factories.user_with_role("agency", w.c.unit, w.c.economy) for _ in range(n)]
@@ -555,9 +588,14 @@ def test_announcement_pages_query_budget(client, w, n, django_assert_max_num_que
 
 def _giao_ban(w, starts_at=None, status=Dialogue.Status.SCHEDULED, title="Giao ban quý IV năm 2026"):
     return factories.DialogueFactory(
-        unit=w.c.unit, plan=w.plan, kind=Dialogue.Kind.REGULAR, status=status, title=title,
-        starts_at=starts_at or local(2026, 12, 18, 8), ends_at=(starts_at or local(2026, 12, 18, 8)) + dt.timedelta(hours=3),
-    )  # fmt: skip
+        unit=w.c.unit,
+        plan=w.plan,
+        kind=Dialogue.Kind.REGULAR,
+        status=status,
+        title=title,
+        starts_at=starts_at or local(2026, 12, 18, 8),
+        ends_at=(starts_at or local(2026, 12, 18, 8)) + dt.timedelta(hours=3),
+    )
 
 
 @pytest.mark.parametrize("who", ["coordinator", "publisher"])
@@ -580,10 +618,12 @@ def test_the_announcement_link_only_for_those_who_announce(client, w, who):
 
 
 def test_an_undated_giao_ban_or_a_reception_day_offers_no_announcement(client, w):
-    undated = factories.DialogueFactory(unit=w.c.unit, plan=w.plan, kind=Dialogue.Kind.REGULAR,
-                                        tentative_month=dt.date(2027, 3, 1))  # fmt: skip
-    reception = factories.DialogueFactory(unit=w.c.unit, kind=Dialogue.Kind.RECEPTION, starts_at=local(2026, 12, 8, 7),
-                                          status=Dialogue.Status.SCHEDULED)  # fmt: skip
+    undated = factories.DialogueFactory(
+        unit=w.c.unit, plan=w.plan, kind=Dialogue.Kind.REGULAR, tentative_month=dt.date(2027, 3, 1)
+    )
+    reception = factories.DialogueFactory(
+        unit=w.c.unit, kind=Dialogue.Kind.RECEPTION, starts_at=local(2026, 12, 8, 7), status=Dialogue.Status.SCHEDULED
+    )
     client.force_login(w.coordinator)
     for d in (undated, reception):
         assert url(d, "thong-bao/") not in client.get(url(d)).content.decode()
@@ -593,10 +633,21 @@ def test_the_announcement_list_offers_the_coming_giao_ban_apart_from_the_due_one
     giao_ban = _giao_ban(w)
     _giao_ban(w, starts_at=local(2026, 11, 20, 8), status=Dialogue.Status.CONCLUDED, title="Giao ban đã kết luận")
     _giao_ban(w, starts_at=local(2026, 11, 27, 8), title="Giao ban đã bắt đầu")  # 08:00 today: no longer offered
-    ad_hoc = factories.DialogueFactory(unit=w.c.unit, plan=w.plan, kind=Dialogue.Kind.AD_HOC, title="Đối thoại đột xuất",
-                                       starts_at=local(2026, 12, 4, 14), status=Dialogue.Status.SCHEDULED)  # fmt: skip
-    foreign = factories.DialogueFactory(unit=w.other.unit, kind=Dialogue.Kind.REGULAR, title="Giao ban xã bạn",
-                                        starts_at=local(2026, 12, 4, 8), status=Dialogue.Status.SCHEDULED)  # fmt: skip
+    ad_hoc = factories.DialogueFactory(
+        unit=w.c.unit,
+        plan=w.plan,
+        kind=Dialogue.Kind.AD_HOC,
+        title="Đối thoại đột xuất",
+        starts_at=local(2026, 12, 4, 14),
+        status=Dialogue.Status.SCHEDULED,
+    )
+    foreign = factories.DialogueFactory(
+        unit=w.other.unit,
+        kind=Dialogue.Kind.REGULAR,
+        title="Giao ban xã bạn",
+        starts_at=local(2026, 12, 4, 8),
+        status=Dialogue.Status.SCHEDULED,
+    )
     for who in (w.publisher, w.coordinator):
         client.force_login(who)
         html = client.get("/can-bo/thong-bao/").content.decode()

@@ -24,30 +24,43 @@ def setup(commune, other_commune, user_with_role, frozen_demo_now):
     secretary = PostFactory(person__unit=commune.unit, title="Bí thư Đảng ủy xã")
     coordinator = user_with_role("coordinator", commune.unit)
     return {
-        "commune": commune, "other": other_commune, "body": body, "secretary": secretary,
-        "coordinator": coordinator, "chair": user_with_role("chair", commune.unit),
+        "commune": commune,
+        "other": other_commune,
+        "body": body,
+        "secretary": secretary,
+        "coordinator": coordinator,
+        "chair": user_with_role("chair", commune.unit),
         "agency": user_with_role("agency", commune.unit, commune.economy),
         "org_rep": user_with_role("org_rep", commune.unit, commune.farmers),
         "foreign": user_with_role("coordinator", other_commune.unit),
-    }  # fmt: skip
+    }
 
 
 def _issue(s, **extra) -> Plan:
     data = dict(
-        title="Kế hoạch tiếp xúc, đối thoại năm 2026", year=2026, issued_on=dt.date(2026, 4, 24),
-        issuing_body=s["body"], signer_post=s["secretary"], by=s["coordinator"],
-    )  # fmt: skip
+        title="Kế hoạch tiếp xúc, đối thoại năm 2026",
+        year=2026,
+        issued_on=dt.date(2026, 4, 24),
+        issuing_body=s["body"],
+        signer_post=s["secretary"],
+        by=s["coordinator"],
+    )
     data.update(extra)
     return actions.create_plan(s["commune"].unit, **data)
 
 
 def _post_data(s, **extra) -> dict:
     data = {
-        "title": "Kế hoạch tiếp xúc, đối thoại trực tiếp năm 2026", "year": "2026", "issued_on": "2026-04-24",
-        "issuing_body": str(s["body"].pk), "signer_post": str(s["secretary"].pk), "supersedes": "",
-        "legal_bases": "Căn cứ Điều lệ Đảng;\nCăn cứ Quy định số 11-QĐi/TW", "purposes": "Nắm bắt tâm tư.",
+        "title": "Kế hoạch tiếp xúc, đối thoại trực tiếp năm 2026",
+        "year": "2026",
+        "issued_on": "2026-04-24",
+        "issuing_body": str(s["body"].pk),
+        "signer_post": str(s["secretary"].pk),
+        "supersedes": "",
+        "legal_bases": "Căn cứ Điều lệ Đảng;\nCăn cứ Quy định số 11-QĐi/TW",
+        "purposes": "Nắm bắt tâm tư.",
         "distribution": "- Ban Thường vụ Tỉnh ủy (b/c),\n- Các chi bộ,\n- Lưu VPĐU.",
-    }  # fmt: skip
+    }
     data.update(extra)
     return data
 
@@ -200,8 +213,15 @@ def test_add_a_dialogue_with_a_tentative_month(client, setup):
     page = client.get(url)
     assert page.status_code == 200
     assert_csp_clean(page)
-    data = {"kind": "business", "title": "Đối thoại với doanh nghiệp năm 2026", "tentative_month": "2026-10",
-            "place": "", "audience": "", "content": "", "chair_post": ""}  # fmt: skip
+    data = {
+        "kind": "business",
+        "title": "Đối thoại với doanh nghiệp năm 2026",
+        "tentative_month": "2026-10",
+        "place": "",
+        "audience": "",
+        "content": "",
+        "chair_post": "",
+    }
     response = client.post(url, data)
     dialogue = Dialogue.objects.get(plan=plan)
     assert response.status_code == 302 and response.url == f"/can-bo/buoi/{dialogue.pk}/"  # to the new dialogue
@@ -240,12 +260,25 @@ def test_the_add_form_defaults_to_the_coming_month_within_the_plans_year(client,
 
 def test_a_title_the_plan_already_has_is_warned_about_and_added_only_once_confirmed(client, setup):
     plan = _issue(setup)
-    first = actions.create_dialogue(plan.unit, kind="ad_hoc", title="Đối thoại với hộ dân thôn Đông", plan=plan,
-                                    tentative_month=dt.date(2026, 12, 1), by=setup["coordinator"])  # fmt: skip
+    first = actions.create_dialogue(
+        plan.unit,
+        kind="ad_hoc",
+        title="Đối thoại với hộ dân thôn Đông",
+        plan=plan,
+        tentative_month=dt.date(2026, 12, 1),
+        by=setup["coordinator"],
+    )
     client.force_login(setup["coordinator"])
     url = reverse("plans:plan_add_dialogue", args=[plan.pk])
-    data = {"kind": "ad_hoc", "title": "  đối thoại với hộ dân  THÔN Đông ", "tentative_month": "2026-12",
-            "place": "", "audience": "", "content": "", "chair_post": ""}  # fmt: skip
+    data = {
+        "kind": "ad_hoc",
+        "title": "  đối thoại với hộ dân  THÔN Đông ",
+        "tentative_month": "2026-12",
+        "place": "",
+        "audience": "",
+        "content": "",
+        "chair_post": "",
+    }
     response = client.post(url, data)  # the same title, other case and spacing: a warning, nothing added
     html = response.content.decode()
     assert response.status_code == 422
@@ -262,10 +295,22 @@ def test_a_title_the_plan_already_has_is_warned_about_and_added_only_once_confir
 def test_the_same_title_under_another_plan_or_commune_is_no_duplicate(client, setup):
     plan = _issue(setup)
     other_plan = PlanFactory(unit=setup["commune"].unit, year=2026)
-    actions.create_dialogue(plan.unit, kind="conference", title="Hội nghị đối thoại", plan=other_plan,
-                            tentative_month=dt.date(2026, 6, 1), by=setup["coordinator"])  # fmt: skip
-    created = actions.create_dialogue(plan.unit, kind="conference", title="Hội nghị đối thoại", plan=plan,
-                                      tentative_month=dt.date(2026, 6, 1), by=setup["coordinator"])  # fmt: skip
+    actions.create_dialogue(
+        plan.unit,
+        kind="conference",
+        title="Hội nghị đối thoại",
+        plan=other_plan,
+        tentative_month=dt.date(2026, 6, 1),
+        by=setup["coordinator"],
+    )
+    created = actions.create_dialogue(
+        plan.unit,
+        kind="conference",
+        title="Hội nghị đối thoại",
+        plan=plan,
+        tentative_month=dt.date(2026, 6, 1),
+        by=setup["coordinator"],
+    )
     assert created.plan == plan
 
 
@@ -273,8 +318,13 @@ def test_create_dialogue_refuses_a_duplicate_title_for_every_caller(setup):
     from django.core.exceptions import ValidationError
 
     plan = _issue(setup)
-    args = dict(kind="regular", title="Giao ban quý IV năm 2026", plan=plan, tentative_month=dt.date(2026, 12, 1),
-                by=setup["coordinator"])  # fmt: skip
+    args = dict(
+        kind="regular",
+        title="Giao ban quý IV năm 2026",
+        plan=plan,
+        tentative_month=dt.date(2026, 12, 1),
+        by=setup["coordinator"],
+    )
     actions.create_dialogue(plan.unit, **args)
     with pytest.raises(ValidationError) as excinfo:
         actions.create_dialogue(plan.unit, **args)
@@ -298,12 +348,21 @@ def tasks(setup):
     now = timezone.now()
     for cell in cells:
         done = None if cell.name.startswith("Chi bộ Trường") else now
-        PlanTaskFactory(plan=plan, organization=cell, section="III.1", purpose="pass_on", due_on=dt.date(2026, 5, 15),
-                        title="Quán triệt kế hoạch", done_at=done)  # fmt: skip
-    farmers_task = PlanTaskFactory(plan=plan, organization=setup["commune"].farmers, title="Tổng hợp ý kiến hội viên",
-                                   due_on=dt.date(2026, 11, 20))  # fmt: skip
-    economy_task = PlanTaskFactory(plan=plan, organization=setup["commune"].economy, title="Trả lời ý kiến",
-                                   due_on=dt.date(2026, 12, 20))  # fmt: skip
+        PlanTaskFactory(
+            plan=plan,
+            organization=cell,
+            section="III.1",
+            purpose="pass_on",
+            due_on=dt.date(2026, 5, 15),
+            title="Quán triệt kế hoạch",
+            done_at=done,
+        )
+    farmers_task = PlanTaskFactory(
+        plan=plan, organization=setup["commune"].farmers, title="Tổng hợp ý kiến hội viên", due_on=dt.date(2026, 11, 20)
+    )
+    economy_task = PlanTaskFactory(
+        plan=plan, organization=setup["commune"].economy, title="Trả lời ý kiến", due_on=dt.date(2026, 12, 20)
+    )
     return {"plan": plan, "cells": cells, "farmers": farmers_task, "economy": economy_task}
 
 
@@ -411,12 +470,29 @@ def test_section_iii_tasks_are_given_once_by_kind_of_organisation(client, setup,
     unit = setup["commune"].unit
     cells = [OrganizationFactory(unit=unit, name=f"Chi bộ thôn {n}", kind="party_cell") for n in ("Trung", "Hạ")]
     user_with_role("publisher", unit, setup["commune"].service_centre)
-    conference = actions.create_dialogue(unit, plan=plan, kind="conference", title="Hội nghị đối thoại tháng 12",
-                                         tentative_month=dt.date(2026, 12, 1), by=setup["coordinator"])  # fmt: skip
-    actions.create_dialogue(unit, plan=plan, kind="regular", title="Giao ban chưa có ngày",
-                            tentative_month=dt.date(2026, 12, 1), by=setup["coordinator"])  # fmt: skip
-    actions.schedule_dialogue(conference, starts_at=local_datetime(dt.date(2026, 12, 19), 8), ends_at=None,
-                              place="Hội trường", by=setup["coordinator"])  # fmt: skip
+    conference = actions.create_dialogue(
+        unit,
+        plan=plan,
+        kind="conference",
+        title="Hội nghị đối thoại tháng 12",
+        tentative_month=dt.date(2026, 12, 1),
+        by=setup["coordinator"],
+    )
+    actions.create_dialogue(
+        unit,
+        plan=plan,
+        kind="regular",
+        title="Giao ban chưa có ngày",
+        tentative_month=dt.date(2026, 12, 1),
+        by=setup["coordinator"],
+    )
+    actions.schedule_dialogue(
+        conference,
+        starts_at=local_datetime(dt.date(2026, 12, 19), 8),
+        ends_at=None,
+        place="Hội trường",
+        by=setup["coordinator"],
+    )
     client.force_login(setup["coordinator"])
     url = reverse("plans:plan_tasks_standard", args=[plan.pk])
     response = client.post(url, follow=True)
@@ -443,8 +519,13 @@ def test_the_coordinator_gives_one_task_and_bad_input_is_refused(client, setup, 
     client.force_login(setup["coordinator"])
     page = client.get(reverse("plans:plan_tasks", args=[plan.pk])).content.decode()
     assert "Giao các nhiệm vụ của mục III" in page and "Thêm một nhiệm vụ" in page
-    data = {"organization": setup["commune"].economy.pk, "title": "Chuẩn bị báo cáo giải trình về đường nội đồng",
-            "section": "III.2", "purpose": "attend", "due_on": "2026-12-15"}  # fmt: skip
+    data = {
+        "organization": setup["commune"].economy.pk,
+        "title": "Chuẩn bị báo cáo giải trình về đường nội đồng",
+        "section": "III.2",
+        "purpose": "attend",
+        "due_on": "2026-12-15",
+    }
     for bad, message in (
         ({"title": ""}, "Xin ghi nội dung nhiệm vụ."),
         ({"title": "x" * 301}, "Quá dài"),
@@ -458,7 +539,10 @@ def test_the_coordinator_gives_one_task_and_bad_input_is_refused(client, setup, 
     task = plan.tasks.order_by("-pk").first()
     assert plan.tasks.count() == before + 1
     assert (task.organization, task.section, task.purpose, task.due_on) == (
-        setup["commune"].economy, "III.2", "attend", dt.date(2026, 12, 15)
+        setup["commune"].economy,
+        "III.2",
+        "attend",
+        dt.date(2026, 12, 15),
     )
     client.force_login(setup["agency"])
     assert client.post(add, data).status_code == 403

@@ -26,12 +26,15 @@ def setup(commune, other_commune, user_with_role, frozen_demo_now):
     secretary = PostFactory(person__unit=commune.unit, title="Bí thư Đảng ủy xã")
     coordinator = user_with_role("coordinator", commune.unit)
     return {
-        "commune": commune, "secretary": secretary, "coordinator": coordinator,
+        "commune": commune,
+        "secretary": secretary,
+        "coordinator": coordinator,
         "chair": user_with_role("chair", commune.unit),
         "agency": user_with_role("agency", commune.unit, commune.economy),
         "org_rep": user_with_role("org_rep", commune.unit, commune.farmers),
-        "foreign": user_with_role("coordinator", other_commune.unit), "other": other_commune,
-    }  # fmt: skip
+        "foreign": user_with_role("coordinator", other_commune.unit),
+        "other": other_commune,
+    }
 
 
 def _days(s, months=range(1, 13), per_month=2, unit=None):
@@ -39,18 +42,28 @@ def _days(s, months=range(1, 13), per_month=2, unit=None):
     for month in months:
         for n in range(per_month):
             day = dt.date(2026, month, 10 + 5 * n)
-            made.append(actions.add_reception_day(
-                unit or s["commune"].unit, starts_at=_at(day, 7, 30), ends_at=_at(day, 11, 30),
-                place="Phòng tiếp công dân", chair_post=s["secretary"] if unit is None else None,
-                by=s["coordinator"] if unit is None else s["foreign"],
-            ))  # fmt: skip
+            made.append(
+                actions.add_reception_day(
+                    unit or s["commune"].unit,
+                    starts_at=_at(day, 7, 30),
+                    ends_at=_at(day, 11, 30),
+                    place="Phòng tiếp công dân",
+                    chair_post=s["secretary"] if unit is None else None,
+                    by=s["coordinator"] if unit is None else s["foreign"],
+                )
+            )
     return made
 
 
 def test_the_calendar_warns_on_each_month_short_of_two_days(client, setup):
     _days(setup, months=[m for m in range(1, 13) if m != 3])
-    actions.add_reception_day(setup["commune"].unit, starts_at=_at(dt.date(2026, 3, 10), 7, 30), ends_at=None,
-                              place="Phòng tiếp công dân", by=setup["coordinator"])  # fmt: skip
+    actions.add_reception_day(
+        setup["commune"].unit,
+        starts_at=_at(dt.date(2026, 3, 10), 7, 30),
+        ends_at=None,
+        place="Phòng tiếp công dân",
+        by=setup["coordinator"],
+    )
     client.force_login(setup["coordinator"])
     response = client.get(URL)
     assert response.status_code == 200
@@ -84,8 +97,13 @@ def test_the_coordinator_adds_a_day(client, setup):
     client.force_login(setup["coordinator"])
     form = client.get(URL).context["form"]
     assert form.initial["chair_post"] == setup["secretary"].pk
-    data = {"day": "2026-12-08", "start": "07:30", "end": "11:30", "place": "Phòng tiếp công dân - Trụ sở Đảng ủy xã",
-            "chair_post": str(setup["secretary"].pk)}  # fmt: skip
+    data = {
+        "day": "2026-12-08",
+        "start": "07:30",
+        "end": "11:30",
+        "place": "Phòng tiếp công dân - Trụ sở Đảng ủy xã",
+        "chair_post": str(setup["secretary"].pk),
+    }
     response = client.post(reverse("plans:reception_add"), data)
     assert response.status_code == 302 and "nam=2026" in response.url
     day = Dialogue.objects.get(kind="reception")

@@ -22,8 +22,9 @@ def w(plans_world):
 
 
 def _conference(w, day: dt.date):
-    actions.schedule_dialogue(w.dialogue, starts_at=local_datetime(day, 8), ends_at=None, place="Hội trường",
-                              by=w.coordinator)  # fmt: skip
+    actions.schedule_dialogue(
+        w.dialogue, starts_at=local_datetime(day, 8), ends_at=None, place="Hội trường", by=w.coordinator
+    )
     w.dialogue.refresh_from_db()
     return w.dialogue
 
@@ -38,7 +39,9 @@ def test_due_soon_goes_to_the_centre_and_the_office_once(w):
     sent = list(_announce_messages())
     assert [m.recipient for m in sent] == ["trungtam@tanyen.example", "vanphong@tanyen.example"]
     assert {m.kind for m in sent} == {Notification.Kind.DUE_SOON}
-    assert "hạn đăng chậm nhất 29/11/2026" in sent[0].body and f"/can-bo/buoi/{w.dialogue.pk}/thong-bao/" in sent[0].body
+    assert (
+        "hạn đăng chậm nhất 29/11/2026" in sent[0].body and f"/can-bo/buoi/{w.dialogue.pk}/thong-bao/" in sent[0].body
+    )
     reminders.run(any_day=True)
     assert _announce_messages().count() == 2  # the same day again: nothing new
 
@@ -61,7 +64,12 @@ def test_an_announced_or_regular_dialogue_is_not_reminded(w):
     assert not _announce_messages().exists()
     w.other_dialogue.kind = "regular"
     w.other_dialogue.save(update_fields=["kind"])
-    actions.schedule_dialogue(w.other_dialogue, starts_at=local_datetime(dt.date(2026, 12, 3), 8), ends_at=None,
-                              place="Hội trường", by=w.coordinator)  # fmt: skip
+    actions.schedule_dialogue(
+        w.other_dialogue,
+        starts_at=local_datetime(dt.date(2026, 12, 3), 8),
+        ends_at=None,
+        place="Hội trường",
+        by=w.coordinator,
+    )
     reminders.run(any_day=True)
     assert not _announce_messages().exists()

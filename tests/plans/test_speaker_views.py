@@ -218,9 +218,13 @@ def entry(client, d, **data):
 def test_staff_entry_joins_the_end_of_the_queue(client, w, queue):
     client.force_login(w.receiver)
     response = entry(
-        client, w.dialogue, phone="+84 912.000.111", on_behalf_of="Chi hội phụ nữ thôn Đông",
-        organization=w.c.farmers.pk, as_business="",
-    )  # fmt: skip
+        client,
+        w.dialogue,
+        phone="+84 912.000.111",
+        on_behalf_of="Chi hội phụ nữ thôn Đông",
+        organization=w.c.farmers.pk,
+        as_business="",
+    )
     assert response.status_code == 302
     dung = SpeakerRequest.objects.get(name="Phạm Thị Dung")
     assert dung.phone == "0912000111" and dung.organization == w.c.farmers and dung.status == S.REQUESTED
@@ -436,9 +440,13 @@ def test_qr_of_each_kind_leads_to_its_public_page(client, w, settings):
 
 @pytest.mark.parametrize(
     "count,message",
-    [("0", "Mỗi lần in từ 1 đến 500 phiếu."), ("501", "Mỗi lần in từ 1 đến 500 phiếu."),
-     ("", "Xin ghi số phiếu cần in."), ("mười", "Số phiếu là một số")],
-)  # fmt: skip
+    [
+        ("0", "Mỗi lần in từ 1 đến 500 phiếu."),
+        ("501", "Mỗi lần in từ 1 đến 500 phiếu."),
+        ("", "Xin ghi số phiếu cần in."),
+        ("mười", "Số phiếu là một số"),
+    ],
+)
 def test_print_slips_count_limits(client, w, count, message):
     client.force_login(w.coordinator)
     response = client.post(reverse("plans:slips", args=[w.dialogue.pk]), {"kind": "speaker", "count": count})

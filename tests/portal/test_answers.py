@@ -29,16 +29,30 @@ def _published(unit, *, summary=ROAD, answer=ROAD_ANSWER, published=None, public
     fields.setdefault("status", Petition.Status.CLOSED)
     org = fields.pop("org", None)
     petition = PetitionFactory(
-        unit=unit, public_summary=summary, is_public=public, submitter_name=IDENTITY[0], submitter_phone=IDENTITY[1],
-        submitter_email=IDENTITY[2], submitter_address=IDENTITY[3] + ", thôn Đông",
-        content=f"Tôi là {IDENTITY[0]} ở {IDENTITY[3]}: đường trước nhà hỏng nặng (nội dung gốc kín).", **fields,
-    )  # fmt: skip
+        unit=unit,
+        public_summary=summary,
+        is_public=public,
+        submitter_name=IDENTITY[0],
+        submitter_phone=IDENTITY[1],
+        submitter_email=IDENTITY[2],
+        submitter_address=IDENTITY[3] + ", thôn Đông",
+        content=f"Tôi là {IDENTITY[0]} ở {IDENTITY[3]}: đường trước nhà hỏng nặng (nội dung gốc kín).",
+        **fields,
+    )
     petition.refresh_public_search_key(answer)
     petition.save(update_fields=["public_search_key"])
     at = published or timezone.now()
-    AnswerFactory(petition=petition, text="Nội bộ: bản trả lời gốc chưa biên tập.", public_text=answer,
-                  approved_at=at, published_at=at, is_current=current, document_number="15/TB-UBND",
-                  document_date=dt.date(2026, 11, 2), organization=org)  # fmt: skip
+    AnswerFactory(
+        petition=petition,
+        text="Nội bộ: bản trả lời gốc chưa biên tập.",
+        public_text=answer,
+        approved_at=at,
+        published_at=at,
+        is_current=current,
+        document_number="15/TB-UBND",
+        document_date=dt.date(2026, 11, 2),
+        organization=org,
+    )
     return petition
 
 
@@ -62,8 +76,9 @@ def test_only_published_non_confidential_answers_appear(client, commune):
     reopened = _published(commune.unit, summary="Đã mở lại: bãi rác tự phát ven đê.")
     record_feedback(reopened, satisfied=False, reason="Bãi rác vẫn còn.")
     parent = _published(commune.unit, summary="Ý kiến chung về trường mầm non.")
-    _published(commune.unit, summary="Ý kiến con đã gộp về trường mầm non.", status=Petition.Status.MERGED,
-               merged_into=parent)  # fmt: skip
+    _published(
+        commune.unit, summary="Ý kiến con đã gộp về trường mầm non.", status=Petition.Status.MERGED, merged_into=parent
+    )
     to_cao = _published(commune.unit, summary="Tố cáo cán bộ địa chính nhận tiền.", public=False)
     Petition.objects.filter(pk=to_cao.pk).update(kind=Petition.Kind.TO_CAO)
     old = _published(commune.unit, summary="Câu trả lời cũ đã thay thế.", current=False)
@@ -95,9 +110,14 @@ def test_another_communes_answers_stay_on_its_own_page(client, commune, other_co
 def test_an_item_shows_the_public_facts_and_never_identity_code_or_original_text(client, commune):
     village = OrganizationFactory(unit=commune.unit, name="Thôn Đông", kind=Organization.Kind.VILLAGE)
     dialogue = DialogueFactory(unit=commune.unit, title="Hội nghị đối thoại tháng 6/2026")
-    petition = _published(commune.unit, village=village, dialogue=dialogue, org=commune.economy,
-                          received_at=timezone.make_aware(dt.datetime(2026, 6, 20, 9)),
-                          published=timezone.make_aware(dt.datetime(2026, 11, 5, 10)))  # fmt: skip
+    petition = _published(
+        commune.unit,
+        village=village,
+        dialogue=dialogue,
+        org=commune.economy,
+        received_at=timezone.make_aware(dt.datetime(2026, 6, 20, 9)),
+        published=timezone.make_aware(dt.datetime(2026, 11, 5, 10)),
+    )
     answer = petition.answers.get()
     response = client.get("/tra-loi/")
     html = html_of(response)
@@ -131,13 +151,25 @@ def test_newest_publication_comes_first(client, commune):
 def three_answers(commune):
     village = OrganizationFactory(unit=commune.unit, name="Thôn Trung", kind=Organization.Kind.VILLAGE)
     dialogue = DialogueFactory(unit=commune.unit, title="Giao ban quý III")
-    own_topic = Topic.objects.create(unit=commune.unit, code="nuoc_sach", name="Nước sạch nông thôn",
-                                     parent=canonical_topic("dien_nuoc_ha_tang"))  # fmt: skip
+    own_topic = Topic.objects.create(
+        unit=commune.unit, code="nuoc_sach", name="Nước sạch nông thôn", parent=canonical_topic("dien_nuoc_ha_tang")
+    )
     road = _published(commune.unit, summary="Đường xuống cấp ở thôn Trung.", village=village)
-    water = _published(commune.unit, summary="Nước sinh hoạt bị đục.", answer="Công ty nước sạch đã súc rửa đường ống.",
-                       topic=own_topic, dialogue=dialogue)  # fmt: skip
-    school = _published(commune.unit, summary="Trường mầm non thiếu phòng học.", answer="Xã xây thêm 2 phòng.",
-                        topic=canonical_topic("giao_duc"), dialogue=dialogue, village=village)  # fmt: skip
+    water = _published(
+        commune.unit,
+        summary="Nước sinh hoạt bị đục.",
+        answer="Công ty nước sạch đã súc rửa đường ống.",
+        topic=own_topic,
+        dialogue=dialogue,
+    )
+    school = _published(
+        commune.unit,
+        summary="Trường mầm non thiếu phòng học.",
+        answer="Xã xây thêm 2 phòng.",
+        topic=canonical_topic("giao_duc"),
+        dialogue=dialogue,
+        village=village,
+    )
     return {"road": road, "water": water, "school": school, "village": village, "dialogue": dialogue}
 
 
@@ -145,8 +177,11 @@ def shown(client, params, path="/tra-loi/") -> set[str]:
     response = client.get(path, params)
     assert response.status_code == 200
     html = html_of(response)
-    return {k for k, s in {"road": "Đường xuống cấp", "water": "Nước sinh hoạt", "school": "Trường mầm non"}.items()
-            if s in html}  # fmt: skip
+    return {
+        k
+        for k, s in {"road": "Đường xuống cấp", "water": "Nước sinh hoạt", "school": "Trường mầm non"}.items()
+        if s in html
+    }
 
 
 @pytest.mark.parametrize(
@@ -193,8 +228,9 @@ def test_village_and_dialogue_filters_combine_with_each_other_and_the_search(cli
 def test_another_communes_village_or_dialogue_filters_nothing(client, three_answers, other_commune):
     foreign_village = OrganizationFactory(unit=other_commune.unit, name="Thôn Ngoài", kind=Organization.Kind.VILLAGE)
     foreign_dialogue = DialogueFactory(unit=other_commune.unit)
-    _published(other_commune.unit, summary="Trường mầm non Ngọc Thiện.", village=foreign_village,
-               dialogue=foreign_dialogue)  # fmt: skip
+    _published(
+        other_commune.unit, summary="Trường mầm non Ngọc Thiện.", village=foreign_village, dialogue=foreign_dialogue
+    )
     path = "/xa/tan-yen/tra-loi/"
     assert shown(client, {"thon": foreign_village.pk}, path) == {"road", "water", "school"}
     assert shown(client, {"buoi": foreign_dialogue.pk}, path) == {"road", "water", "school"}
@@ -232,8 +268,9 @@ def test_the_feed_link_to_one_answer_shows_it_alone(client, three_answers):
 
 def test_answers_are_paginated_twenty_a_page_keeping_the_filters(client, commune):
     for n in range(45):
-        _published(commune.unit, summary=f"Kiến nghị số {n:02d} về đường.",
-                   published=timezone.now() - dt.timedelta(hours=n))  # fmt: skip
+        _published(
+            commune.unit, summary=f"Kiến nghị số {n:02d} về đường.", published=timezone.now() - dt.timedelta(hours=n)
+        )
     html = html_of(client.get("/tra-loi/", {"q": "duong"}))
     assert "45 câu trả lời" in html and "Trang 1/3" in html
     assert "Kiến nghị số 00" in html and "Kiến nghị số 19" in html and "Kiến nghị số 20" not in html
@@ -270,8 +307,11 @@ def test_the_feed_is_atom_with_unique_ids_and_links_to_each_answer(client, commu
     # 00:30 on 8 December in Vietnam is still 7 December in UTC: the feed must not mix the two days.
     with time_machine.travel(AWKWARD_HOUR, tick=False):
         for n in range(55):
-            _published(commune.unit, summary=f"Đề nghị số {n} " + "rất dài " * 40,
-                       published=timezone.now() - dt.timedelta(hours=n))  # fmt: skip
+            _published(
+                commune.unit,
+                summary=f"Đề nghị số {n} " + "rất dài " * 40,
+                published=timezone.now() - dt.timedelta(hours=n),
+            )
         response = client.get("/tra-loi/feed.atom")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
     items = entries(response)

@@ -31,55 +31,84 @@ def plan(commune, frozen_demo_now):
 def coming(plan, commune):
     """An announced conference on 11/12/2026 (the demo's today is 27/11/2026), with its agenda and announcement."""
     dialogue = DialogueFactory(
-        unit=commune.unit, plan=plan, title="Hội nghị đối thoại tháng 12", kind=Dialogue.Kind.CONFERENCE,
-        starts_at=at(dt.date(2026, 12, 11)), ends_at=at(dt.date(2026, 12, 11), 11), status=Dialogue.Status.ANNOUNCED,
-        audience="Nhân dân các thôn", content="Đường giao thông nông thôn",
-    )  # fmt: skip
+        unit=commune.unit,
+        plan=plan,
+        title="Hội nghị đối thoại tháng 12",
+        kind=Dialogue.Kind.CONFERENCE,
+        starts_at=at(dt.date(2026, 12, 11)),
+        ends_at=at(dt.date(2026, 12, 11), 11),
+        status=Dialogue.Status.ANNOUNCED,
+        audience="Nhân dân các thôn",
+        content="Đường giao thông nông thôn",
+    )
     AgendaItem.objects.create(dialogue=dialogue, position=1, title="Khai mạc, giới thiệu đại biểu")
     AgendaItem.objects.create(dialogue=dialogue, position=2, title="Nhân dân phát biểu ý kiến")
     Announcement.objects.create(
-        dialogue=dialogue, portal_text="THÔNG BÁO về việc tổ chức hội nghị ngày 11/12/2026",
+        dialogue=dialogue,
+        portal_text="THÔNG BÁO về việc tổ chức hội nghị ngày 11/12/2026",
         published_at=timezone.make_aware(dt.datetime(2026, 11, 25, 9, 30)),
-    )  # fmt: skip
+    )
     return dialogue
 
 
 @pytest.fixture
 def business(plan, commune):
     return DialogueFactory(
-        unit=commune.unit, plan=plan, title="Đối thoại với doanh nghiệp", kind=Dialogue.Kind.BUSINESS,
-        starts_at=at(dt.date(2026, 12, 15), 14), status=Dialogue.Status.SCHEDULED,
-    )  # fmt: skip
+        unit=commune.unit,
+        plan=plan,
+        title="Đối thoại với doanh nghiệp",
+        kind=Dialogue.Kind.BUSINESS,
+        starts_at=at(dt.date(2026, 12, 15), 14),
+        status=Dialogue.Status.SCHEDULED,
+    )
 
 
 @pytest.fixture
 def held(plan, commune):
     return DialogueFactory(
-        unit=commune.unit, plan=plan, title="Giao ban quý III", kind=Dialogue.Kind.REGULAR,
-        starts_at=at(dt.date(2026, 9, 18)), status=Dialogue.Status.CONCLUDED, conclusion="Kết luận: sửa đường thôn Đông.",
+        unit=commune.unit,
+        plan=plan,
+        title="Giao ban quý III",
+        kind=Dialogue.Kind.REGULAR,
+        starts_at=at(dt.date(2026, 9, 18)),
+        status=Dialogue.Status.CONCLUDED,
+        conclusion="Kết luận: sửa đường thôn Đông.",
         results_published_at=timezone.make_aware(dt.datetime(2026, 9, 25, 9)),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def tentative(plan, commune):
     return DialogueFactory(
-        unit=commune.unit, plan=plan, title="Đối thoại đột xuất", kind=Dialogue.Kind.AD_HOC,
+        unit=commune.unit,
+        plan=plan,
+        title="Đối thoại đột xuất",
+        kind=Dialogue.Kind.AD_HOC,
         tentative_month=dt.date(2026, 12, 1),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def reception(commune, plan):
     return DialogueFactory(
-        unit=commune.unit, plan=None, title="Tiếp công dân định kỳ", kind=Dialogue.Kind.RECEPTION,
-        starts_at=at(dt.date(2026, 12, 8), 7), status=Dialogue.Status.SCHEDULED, place="Phòng tiếp công dân",
-    )  # fmt: skip
+        unit=commune.unit,
+        plan=None,
+        title="Tiếp công dân định kỳ",
+        kind=Dialogue.Kind.RECEPTION,
+        starts_at=at(dt.date(2026, 12, 8), 7),
+        status=Dialogue.Status.SCHEDULED,
+        place="Phòng tiếp công dân",
+    )
 
 
 def form_data(**extra) -> dict:
-    return {"name": "Nguyễn Văn An", "phone": "0912 345 678", "summary": "Đề nghị sửa đường thôn Đông.", "consent": "on",
-            **extra}  # fmt: skip
+    return {
+        "name": "Nguyễn Văn An",
+        "phone": "0912 345 678",
+        "summary": "Đề nghị sửa đường thôn Đông.",
+        "consent": "on",
+        **extra,
+    }
 
 
 # ---------------------------------------------------------------- the list
@@ -127,12 +156,18 @@ def _year_links(html: str) -> list[str]:
 def two_years(commune, plan):
     """Dialogues in 2025 and 2026 only (the 2026 plan of `plan`), a reception day in 2024 and an empty 2027 plan."""
     older = PlanFactory(unit=commune.unit, year=2025, title="Kế hoạch năm 2025", issued_on=dt.date(2025, 2, 1))
-    DialogueFactory(unit=commune.unit, plan=older, title="Hội nghị năm 2025", starts_at=at(dt.date(2025, 6, 20)),
-                    status=Dialogue.Status.CONCLUDED)  # fmt: skip
+    DialogueFactory(
+        unit=commune.unit,
+        plan=older,
+        title="Hội nghị năm 2025",
+        starts_at=at(dt.date(2025, 6, 20)),
+        status=Dialogue.Status.CONCLUDED,
+    )
     DialogueFactory(unit=commune.unit, plan=plan, title="Hội nghị năm 2026", starts_at=at(dt.date(2026, 12, 11)))
     reception_plan = PlanFactory(unit=commune.unit, year=2024, title="Kế hoạch năm 2024")
-    DialogueFactory(unit=commune.unit, plan=reception_plan, kind=Dialogue.Kind.RECEPTION,
-                    starts_at=at(dt.date(2024, 3, 5)))  # fmt: skip
+    DialogueFactory(
+        unit=commune.unit, plan=reception_plan, kind=Dialogue.Kind.RECEPTION, starts_at=at(dt.date(2024, 3, 5))
+    )
     PlanFactory(unit=commune.unit, year=2027, title="Kế hoạch năm 2027", issued_on=dt.date(2026, 11, 20))
 
 
@@ -173,8 +208,13 @@ def test_a_commune_with_no_dialogues_has_no_year_links(client, commune, frozen_d
 @pytest.mark.parametrize("count", [2, 20])
 def test_list_queries_do_not_grow_with_the_dialogues(client, plan, commune, count, django_assert_max_num_queries):
     for i in range(count):
-        dialogue = DialogueFactory(unit=commune.unit, plan=plan, title=f"Buổi {i}", starts_at=at(dt.date(2026, 12, 1) +
-                                   dt.timedelta(days=i % 28)), status=Dialogue.Status.ANNOUNCED)  # fmt: skip
+        dialogue = DialogueFactory(
+            unit=commune.unit,
+            plan=plan,
+            title=f"Buổi {i}",
+            starts_at=at(dt.date(2026, 12, 1) + dt.timedelta(days=i % 28)),
+            status=Dialogue.Status.ANNOUNCED,
+        )
         Announcement.objects.create(dialogue=dialogue, portal_text="Thông báo", published_at=timezone.now())
     with django_assert_max_num_queries(8):
         response = client.get("/doi-thoai/")
@@ -188,8 +228,15 @@ def test_dialogue_page_has_agenda_announcement_calendar_and_the_two_actions(clie
     response = client.get(f"/doi-thoai/{coming.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("Khai mạc, giới thiệu đại biểu", "Nhân dân các thôn", "Đường giao thông nông thôn", "Phòng họp tầng 3",
-                 "THÔNG BÁO về việc tổ chức hội nghị", "09:30, thứ Tư 25/11/2026", "08:00, thứ Sáu 11/12/2026"):  # fmt: skip
+    for text in (
+        "Khai mạc, giới thiệu đại biểu",
+        "Nhân dân các thôn",
+        "Đường giao thông nông thôn",
+        "Phòng họp tầng 3",
+        "THÔNG BÁO về việc tổ chức hội nghị",
+        "09:30, thứ Tư 25/11/2026",
+        "08:00, thứ Sáu 11/12/2026",
+    ):
         assert text in html, text
     assert f"/api/v1/dialogues/{coming.pk}/calendar.ics" in html
     assert f"/doi-thoai/{coming.pk}/dang-ky-phat-bieu/" in html
@@ -238,8 +285,9 @@ def test_registration_form_renders_on_a_phone_width_page(client, coming):
 
 def test_registration_gives_the_queue_number_and_stores_the_request(client, coming, commune):
     topic = canonical_topic()
-    response = client.post(f"/doi-thoai/{coming.pk}/dang-ky-phat-bieu/",
-                           form_data(organization=commune.farmers.pk, topic=topic.pk))  # fmt: skip
+    response = client.post(
+        f"/doi-thoai/{coming.pk}/dang-ky-phat-bieu/", form_data(organization=commune.farmers.pk, topic=topic.pk)
+    )
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert page.status_code == 200
@@ -247,8 +295,11 @@ def test_registration_gives_the_queue_number_and_stores_the_request(client, comi
     assert_csp_clean(page)
     speaker = SpeakerRequest.objects.get()
     assert (speaker.name, speaker.phone, speaker.organization, speaker.topic) == (
-        "Nguyễn Văn An", "0912345678", commune.farmers, topic,
-    )  # fmt: skip
+        "Nguyễn Văn An",
+        "0912345678",
+        commune.farmers,
+        topic,
+    )
     assert speaker.as_business is False
     second = client.post(f"/doi-thoai/{coming.pk}/dang-ky-phat-bieu/", form_data(name="Trần Thị Bình"))
     assert 'class="speaker-number">2<' in client.get(second["Location"]).content.decode()
@@ -372,10 +423,20 @@ def test_a_hall_behind_one_address_is_not_locked_out_but_a_flood_is_refused(clie
 
 
 def test_speakers_personal_data_is_never_on_public_pages(client, coming, reception):
-    client.post(f"/doi-thoai/{coming.pk}/dang-ky-phat-bieu/", form_data(name="Phạm Bí Mật", phone="0987654321",
-                summary="Nội dung riêng tư của người đăng ký"))  # fmt: skip
-    for url in ("/", "/doi-thoai/", f"/doi-thoai/{coming.pk}/", f"/doi-thoai/{coming.pk}/dang-ky-phat-bieu/",
-                "/lich-tiep-cong-dan/", "/thong-bao/feed.atom", "/doi-thoai/lich.ics", f"/doi-thoai/{reception.pk}/"):  # fmt: skip
+    client.post(
+        f"/doi-thoai/{coming.pk}/dang-ky-phat-bieu/",
+        form_data(name="Phạm Bí Mật", phone="0987654321", summary="Nội dung riêng tư của người đăng ký"),
+    )
+    for url in (
+        "/",
+        "/doi-thoai/",
+        f"/doi-thoai/{coming.pk}/",
+        f"/doi-thoai/{coming.pk}/dang-ky-phat-bieu/",
+        "/lich-tiep-cong-dan/",
+        "/thong-bao/feed.atom",
+        "/doi-thoai/lich.ics",
+        f"/doi-thoai/{reception.pk}/",
+    ):
         body = client.get(url).content.decode()
         for secret in ("Phạm Bí Mật", "0987654321", "Nội dung riêng tư"):
             assert secret not in body, (url, secret)
@@ -385,10 +446,22 @@ def test_speakers_personal_data_is_never_on_public_pages(client, coming, recepti
 
 
 def test_reception_calendar_shows_this_month_and_the_coming_ones(client, commune, reception, coming):
-    DialogueFactory(unit=commune.unit, plan=None, kind=Dialogue.Kind.RECEPTION, title="Tiếp công dân",
-                    starts_at=at(dt.date(2026, 11, 10), 7), status=Dialogue.Status.HELD)  # fmt: skip
-    DialogueFactory(unit=commune.unit, plan=None, kind=Dialogue.Kind.RECEPTION, title="Tiếp công dân",
-                    starts_at=at(dt.date(2026, 10, 13), 7), status=Dialogue.Status.HELD)  # fmt: skip
+    DialogueFactory(
+        unit=commune.unit,
+        plan=None,
+        kind=Dialogue.Kind.RECEPTION,
+        title="Tiếp công dân",
+        starts_at=at(dt.date(2026, 11, 10), 7),
+        status=Dialogue.Status.HELD,
+    )
+    DialogueFactory(
+        unit=commune.unit,
+        plan=None,
+        kind=Dialogue.Kind.RECEPTION,
+        title="Tiếp công dân",
+        starts_at=at(dt.date(2026, 10, 13), 7),
+        status=Dialogue.Status.HELD,
+    )
     response = client.get("/lich-tiep-cong-dan/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -405,9 +478,14 @@ def test_reception_calendar_shows_this_month_and_the_coming_ones(client, commune
 @pytest.mark.parametrize("count", [2, 20])
 def test_reception_calendar_queries_are_bounded(client, commune, frozen_demo_now, count, django_assert_max_num_queries):
     for i in range(count):
-        DialogueFactory(unit=commune.unit, plan=None, kind=Dialogue.Kind.RECEPTION, title="Tiếp công dân",
-                        starts_at=at(dt.date(2026, 12, 1) + dt.timedelta(days=i * 3), 7),
-                        status=Dialogue.Status.SCHEDULED)  # fmt: skip
+        DialogueFactory(
+            unit=commune.unit,
+            plan=None,
+            kind=Dialogue.Kind.RECEPTION,
+            title="Tiếp công dân",
+            starts_at=at(dt.date(2026, 12, 1) + dt.timedelta(days=i * 3), 7),
+            status=Dialogue.Status.SCHEDULED,
+        )
     with django_assert_max_num_queries(4):
         assert client.get("/lich-tiep-cong-dan/").status_code == 200
 
@@ -463,8 +541,13 @@ def test_atom_feed_lists_the_published_announcements(client, coming, business):
 
 def test_feeds_queries_are_bounded(client, plan, commune, django_assert_max_num_queries):
     for i in range(20):
-        dialogue = DialogueFactory(unit=commune.unit, plan=plan, title=f"Buổi {i}", starts_at=at(dt.date(2026, 12, 1)),
-                                   status=Dialogue.Status.ANNOUNCED)  # fmt: skip
+        dialogue = DialogueFactory(
+            unit=commune.unit,
+            plan=plan,
+            title=f"Buổi {i}",
+            starts_at=at(dt.date(2026, 12, 1)),
+            status=Dialogue.Status.ANNOUNCED,
+        )
         Announcement.objects.create(dialogue=dialogue, portal_text="Thông báo", published_at=timezone.now())
     with django_assert_max_num_queries(3):
         client.get("/thong-bao/feed.atom")

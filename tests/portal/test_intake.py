@@ -209,17 +209,20 @@ BAD_INPUT = {
     "invalid e-mail": (lambda: {"email": "mau@"}, "email", "Địa chỉ thư điện tử không hợp lệ."),
     "disguised executable": (
         lambda: {"attachments": [SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200, "image/jpeg")]},
-        "attachments", "Tệp “photo.jpg” không phải ảnh, PDF, Word (DOCX) hay Excel (XLSX)",
+        "attachments",
+        "Tệp “photo.jpg” không phải ảnh, PDF, Word (DOCX) hay Excel (XLSX)",
     ),
     "six files": (
         lambda: {"attachments": [SimpleUploadedFile(f"anh-{i}.png", PNG, "image/png") for i in range(6)]},
-        "attachments", "Chỉ được gửi tối đa 5 tệp.",
+        "attachments",
+        "Chỉ được gửi tối đa 5 tệp.",
     ),
     "11 MB file": (
         lambda: {"attachments": [SimpleUploadedFile("lon.png", PNG + b"\x00" * (11 * 1024 * 1024), "image/png")]},
-        "attachments", "Tệp “lon.png” lớn hơn 10 MB.",
+        "attachments",
+        "Tệp “lon.png” lớn hơn 10 MB.",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("change, field, message", BAD_INPUT.values(), ids=BAD_INPUT.keys())

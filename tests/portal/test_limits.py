@@ -42,8 +42,9 @@ def test_a_body_declared_too_large_is_refused_by_its_length_before_csrf_or_parsi
     client = Client(enforce_csrf_checks=True)  # no CSRF token: the size is refused first
     # The declared length is larger than what is sent: had anything tried to read the body, the test client's
     # payload would have failed ("Cannot read more than the available bytes").
-    response = client.post(path, data=b"x" * 10, content_type="multipart/form-data; boundary=xx",
-                           CONTENT_LENGTH=str(declared))  # fmt: skip
+    response = client.post(
+        path, data=b"x" * 10, content_type="multipart/form-data; boundary=xx", CONTENT_LENGTH=str(declared)
+    )
     assert response.status_code == 413
     assert response["Connection"] == "close"
     body = response.content.decode()
@@ -52,8 +53,9 @@ def test_a_body_declared_too_large_is_refused_by_its_length_before_csrf_or_parsi
 
 
 def test_the_api_answers_413_in_json_and_in_vietnamese(commune):
-    response = Client().post("/api/v1/petitions", data=b"{}", content_type="application/json",
-                             CONTENT_LENGTH=str(3 * MB))  # fmt: skip
+    response = Client().post(
+        "/api/v1/petitions", data=b"{}", content_type="application/json", CONTENT_LENGTH=str(3 * MB)
+    )
     assert response.status_code == 413
     assert "quá lớn" in response.json()["detail"]
 
@@ -69,8 +71,9 @@ def test_routes_that_take_files_accept_their_own_size(commune):
 def test_an_opinion_with_five_files_of_ten_megabytes_fits(commune, settings):
     settings.UPLOAD_BYTES_PER_HOUR = 0  # the hourly allowance is tested below
     files = [_png(f"anh-{i}.png", 10 * MB - 1024) for i in range(5)]
-    response = Client().post("/gui-y-kien/", {"kind": "kien_nghi", "content": "Đường thôn Trung hỏng nặng.",
-                                              "attachments": files})  # fmt: skip
+    response = Client().post(
+        "/gui-y-kien/", {"kind": "kien_nghi", "content": "Đường thôn Trung hỏng nặng.", "attachments": files}
+    )
     assert response.status_code == 302
     assert Petition.objects.get().attachments.count() == 5
 
@@ -84,7 +87,9 @@ def test_a_body_that_carries_more_than_it_declared_is_stopped_while_streaming(se
         return HttpResponse("đọc hết")
 
     middleware = body_limit.RequestBodyLimitMiddleware(convert_exception_to_response(view))
-    request = RequestFactory().post("/dang-nhap/", data="a=" + "x" * 10, content_type="application/x-www-form-urlencoded")
+    request = RequestFactory().post(
+        "/dang-nhap/", data="a=" + "x" * 10, content_type="application/x-www-form-urlencoded"
+    )
     request.META["CONTENT_LENGTH"] = "500"  # declared within the limit, the stream carries 100 times more
     request._stream = io.BytesIO(b"a=" + b"x" * 50_000)
     response = middleware(request)

@@ -31,12 +31,20 @@ def assert_csp_clean(response):
 def plan_with_dialogues(commune, frozen_demo_now):
     plan = PlanFactory(unit=commune.unit)
     held = DialogueFactory(
-        unit=commune.unit, plan=plan, title="Giao ban quý III", kind=Dialogue.Kind.REGULAR,
-        starts_at=timezone.make_aware(dt.datetime(2026, 9, 18, 8)), status=Dialogue.Status.CONCLUDED,
+        unit=commune.unit,
+        plan=plan,
+        title="Giao ban quý III",
+        kind=Dialogue.Kind.REGULAR,
+        starts_at=timezone.make_aware(dt.datetime(2026, 9, 18, 8)),
+        status=Dialogue.Status.CONCLUDED,
     )
     coming = DialogueFactory(
-        unit=commune.unit, plan=plan, title="Giao ban quý IV", kind=Dialogue.Kind.REGULAR,
-        starts_at=timezone.make_aware(dt.datetime(2026, 12, 18, 8)), status=Dialogue.Status.SCHEDULED,
+        unit=commune.unit,
+        plan=plan,
+        title="Giao ban quý IV",
+        kind=Dialogue.Kind.REGULAR,
+        starts_at=timezone.make_aware(dt.datetime(2026, 12, 18, 8)),
+        status=Dialogue.Status.SCHEDULED,
     )
     return plan, held, coming
 
@@ -90,8 +98,12 @@ def test_account_without_a_role_is_told_so(client, db):
 def _petitions(commune: CommuneSet, n: int):
     topic = canonical_topic("dat_dai")
     for i in range(n):
-        petition = PetitionFactory(unit=commune.unit, topic=topic, status=Petition.Status.ASSIGNED,
-                                   deadline=dt.date(2026, 11, 1) if i % 2 else dt.date(2026, 12, 30))
+        petition = PetitionFactory(
+            unit=commune.unit,
+            topic=topic,
+            status=Petition.Status.ASSIGNED,
+            deadline=dt.date(2026, 11, 1) if i % 2 else dt.date(2026, 12, 30),
+        )
         AssignmentFactory(petition=petition, lead=commune.economy)
 
 
@@ -147,9 +159,14 @@ def test_login_logout_and_password_change(client, commune, user_with_role):
     user = user_with_role("coordinator", commune.unit, username="vanphong")
     response = client.post("/dang-nhap/", {"username": "vanphong", "password": "mat-khau-thu-2026"})
     assert response.status_code == 302 and response.url == "/can-bo/"
-    response = client.post("/doi-mat-khau/", {
-        "old_password": "mat-khau-thu-2026", "new_password1": "Tan-Yen-moi-2026!", "new_password2": "Tan-Yen-moi-2026!",
-    })
+    response = client.post(
+        "/doi-mat-khau/",
+        {
+            "old_password": "mat-khau-thu-2026",
+            "new_password1": "Tan-Yen-moi-2026!",
+            "new_password2": "Tan-Yen-moi-2026!",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Tan-Yen-moi-2026!")
@@ -216,10 +233,17 @@ def test_plan_list_shows_which_plan_replaced_which_and_nothing_foreign(
     from tests.factories import PartyRegisterFactory
 
     register = PartyRegisterFactory(party_term__unit=commune.unit)
-    old = PlanFactory(unit=commune.unit, title="Kế hoạch cũ",
-                      document=issue_number(register, issued_on=dt.date(2026, 1, 31), summary="cũ"))
-    PlanFactory(unit=commune.unit, title="Kế hoạch mới", supersedes=old,
-                document=issue_number(register, issued_on=dt.date(2026, 4, 24), summary="mới"))
+    old = PlanFactory(
+        unit=commune.unit,
+        title="Kế hoạch cũ",
+        document=issue_number(register, issued_on=dt.date(2026, 1, 31), summary="cũ"),
+    )
+    PlanFactory(
+        unit=commune.unit,
+        title="Kế hoạch mới",
+        supersedes=old,
+        document=issue_number(register, issued_on=dt.date(2026, 4, 24), summary="mới"),
+    )
     PlanFactory(unit=other_commune.unit, title="Kế hoạch của xã khác")
     client.force_login(user_with_role("coordinator", commune.unit))
     with django_assert_max_num_queries(8):

@@ -66,8 +66,12 @@ def test_only_the_submitters_own_receipt_names_the_files(commune):
     client = Client()
     send(client, [png(ROAD, 850 * KB)])
     code = Petition.objects.get().code
-    for page in (f"/tra-cuu/{code}/", f"/tra-cuu/{code}/?moi=1", f"/tra-cuu/{code}/?moi=1&in=1",
-                 f"/tra-cuu/{code}/?moi=1&k=gia-mao"):  # fmt: skip
+    for page in (
+        f"/tra-cuu/{code}/",
+        f"/tra-cuu/{code}/?moi=1",
+        f"/tra-cuu/{code}/?moi=1&in=1",
+        f"/tra-cuu/{code}/?moi=1&k=gia-mao",
+    ):
         html = Client().get(page).content.decode()
         assert ROAD not in html and "receipt-files" not in html, page
 
@@ -112,8 +116,17 @@ def test_a_receipt_costs_one_query_more_for_its_files(commune, django_assert_max
 
 @pytest.mark.parametrize(
     "size, shown",
-    [(0, "0\xa0byte"), (900, "900\xa0byte"), (1024, "1\xa0KB"), (850 * KB, "850\xa0KB"), (1023 * KB + 900, "1\xa0MB"),
-     (int(2.4 * MB), "2,4\xa0MB"), (10 * MB, "10\xa0MB"), (10 * MB - KB, "10\xa0MB"), (None, "")],
-)  # fmt: skip
+    [
+        (0, "0\xa0byte"),
+        (900, "900\xa0byte"),
+        (1024, "1\xa0KB"),
+        (850 * KB, "850\xa0KB"),
+        (1023 * KB + 900, "1\xa0MB"),
+        (int(2.4 * MB), "2,4\xa0MB"),
+        (10 * MB, "10\xa0MB"),
+        (10 * MB - KB, "10\xa0MB"),
+        (None, ""),
+    ],
+)
 def test_file_sizes_are_written_the_vietnamese_way(size, shown):
     assert vn_filesize(size) == shown

@@ -31,12 +31,24 @@ class Case:
         self.economy = factories.user_with_role("agency", unit, commune.economy)
         with time_machine.travel("2026-10-20 09:00 +0700", tick=False):
             petition = actions.submit_petition(
-                unit, content="Đề nghị sửa đường liên thôn Trung – Hạ.", channel=Petition.Channel.RECEPTION,
-                kind="kien_nghi", name=IDENTITY[0], phone=IDENTITY[1], email=IDENTITY[2], address=IDENTITY[3],
+                unit,
+                content="Đề nghị sửa đường liên thôn Trung – Hạ.",
+                channel=Petition.Channel.RECEPTION,
+                kind="kien_nghi",
+                name=IDENTITY[0],
+                phone=IDENTITY[1],
+                email=IDENTITY[2],
+                address=IDENTITY[3],
                 by=self.coordinator,
-            )  # fmt: skip
-            actions.classify(petition, topic=factories.canonical_topic(), kind="kien_nghi", jurisdiction="commune",
-                             public_summary="Đề nghị sửa đường liên thôn Trung – Hạ.", by=self.coordinator)  # fmt: skip
+            )
+            actions.classify(
+                petition,
+                topic=factories.canonical_topic(),
+                kind="kien_nghi",
+                jurisdiction="commune",
+                public_summary="Đề nghị sửa đường liên thôn Trung – Hạ.",
+                by=self.coordinator,
+            )
         self.code = petition.code
         self.answer(FIRST, on="2026-11-02")
 
@@ -47,8 +59,13 @@ class Case:
     def answer(self, text: str, *, on: str) -> None:
         with time_machine.travel(f"{on} 09:00 +0700", tick=False):
             actions.assign(self.petition, self.commune.economy, by=self.coordinator)
-            actions.record_answer(self.petition, text, document_number="88/UBND-KT", document_date=dt.date.fromisoformat(on),
-                                  by=self.economy)  # fmt: skip
+            actions.record_answer(
+                self.petition,
+                text,
+                document_number="88/UBND-KT",
+                document_date=dt.date.fromisoformat(on),
+                by=self.economy,
+            )
             actions.approve_answer(self.petition, by=self.chair)
             actions.publish(self.petition, by=self.coordinator)
 
@@ -76,8 +93,14 @@ def test_after_an_unsatisfied_rating_the_earlier_answer_stays_with_the_reopening
     assert '<span class="badge badge-classified">Đang xem xét</span>' in html
     reopened = html[html.index('id="xem-xet-lai"') : html.index('id="tra-loi"')]
     assert "Ý kiến đang được xem xét lại" in reopened
-    assert "Ngày 10/11/2026, người gửi đánh giá <strong>chưa hài lòng</strong> với câu trả lời công khai ngày 02/11/2026" in reopened
-    assert "Văn phòng Đảng ủy xã Tân Yên xem xét lý do chưa hài lòng để giao cơ quan có trách nhiệm giải quyết lại." in reopened
+    assert (
+        "Ngày 10/11/2026, người gửi đánh giá <strong>chưa hài lòng</strong> với câu trả lời công khai ngày 02/11/2026"
+        in reopened
+    )
+    assert (
+        "Văn phòng Đảng ủy xã Tân Yên xem xét lý do chưa hài lòng để giao cơ quan có trách nhiệm giải quyết lại."
+        in reopened
+    )
     # By when: the unit's answer deadline in working days, counted again from the day it was reopened.
     deadline = deadlines.deadline_for(commune.unit, "kien_nghi", "commune", dt.date(2026, 11, 10))
     assert case.petition.deadline == deadline
@@ -106,7 +129,7 @@ def test_a_second_answer_shows_above_the_earlier_one_both_dated_and_can_be_rated
     html = case.page()
     assert '<span class="badge badge-closed">Đã hoàn thành</span>' in html
     assert "Ý kiến đang được xem xét lại" not in html
-    assert "<h2 id=\"tra-loi\">Các câu trả lời</h2>" in html
+    assert '<h2 id="tra-loi">Các câu trả lời</h2>' in html
     newer = html.index("Câu trả lời mới, công khai ngày 20/11/2026")
     older = html.index("Câu trả lời trước, công khai ngày 02/11/2026")
     assert newer < html.index(SECOND) < older < html.index(FIRST)
@@ -120,7 +143,10 @@ def test_the_second_answer_rated_unsatisfied_too_keeps_both(case):
     case.answer(SECOND, on="2026-11-20")
     case.rate_unsatisfied(on="2026-11-23")
     html = case.page()
-    assert "Ngày 23/11/2026, người gửi đánh giá <strong>chưa hài lòng</strong> với câu trả lời công khai ngày 20/11/2026" in html
+    assert (
+        "Ngày 23/11/2026, người gửi đánh giá <strong>chưa hài lòng</strong> với câu trả lời công khai ngày 20/11/2026"
+        in html
+    )
     assert html.index(SECOND) < html.index(FIRST)
     assert html.count("Câu trả lời trước, công khai ngày") == 2
 

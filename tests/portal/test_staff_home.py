@@ -40,9 +40,13 @@ def _frozen():
 def _answer(petition, *, published=False, satisfaction="", current=True):
     at = timezone.now() - dt.timedelta(days=20)
     return AnswerFactory(
-        petition=petition, approved_at=at, published_at=at if published else None, satisfaction=satisfaction,
-        satisfaction_reason="Chưa sửa xong." if satisfaction == "unsatisfied" else "", is_current=current,
-    )  # fmt: skip
+        petition=petition,
+        approved_at=at,
+        published_at=at if published else None,
+        satisfaction=satisfaction,
+        satisfaction_reason="Chưa sửa xong." if satisfaction == "unsatisfied" else "",
+        is_current=current,
+    )
 
 
 @pytest.fixture
@@ -75,9 +79,14 @@ def dataset(commune, other_commune):
     made = {}
     for i, (status, deadline, kind, topic, lead, org) in enumerate(rows):
         petition = PetitionFactory(
-            unit=unit, status=status, deadline=deadline, kind=kind, topic=topic, submitter_organization=org,
+            unit=unit,
+            status=status,
+            deadline=deadline,
+            kind=kind,
+            topic=topic,
+            submitter_organization=org,
             received_at=timezone.now() - dt.timedelta(days=40 - i),
-        )  # fmt: skip
+        )
         if lead is not None:
             assignment = AssignmentFactory(petition=petition, lead=lead)
             if lead == commune.culture and status == S.ASSIGNED:
@@ -131,8 +140,12 @@ def _visible(role: str, commune, org) -> list[Petition]:
     if role in ("coordinator", "chair"):
         return list(mine)
     if role == "agency":
-        return [p for p in mine if p.assignments.filter(is_current=True).filter(lead=org).exists()
-                or p.assignments.filter(is_current=True, coordinating=org).exists()]  # fmt: skip
+        return [
+            p
+            for p in mine
+            if p.assignments.filter(is_current=True).filter(lead=org).exists()
+            or p.assignments.filter(is_current=True, coordinating=org).exists()
+        ]
     if org.is_supervisor:
         return [p for p in mine if p.kind not in CONFIDENTIAL or p.submitter_organization_id == org.pk]
     return [p for p in mine if p.submitter_organization_id == org.pk]
@@ -275,8 +288,13 @@ def test_a_dialogue_seat_home_lists_the_next_dialogue_first_then_the_rest_then_t
 
 
 def test_a_dialogue_whose_day_passed_without_being_marked_held_is_not_coming(client, commune):
-    stale = DialogueFactory(unit=commune.unit, plan=None, starts_at=_at(dt.date(2026, 11, 20)), tentative_month=None,
-                            status=Dialogue.Status.SCHEDULED)  # fmt: skip
+    stale = DialogueFactory(
+        unit=commune.unit,
+        plan=None,
+        starts_at=_at(dt.date(2026, 11, 20)),
+        tentative_month=None,
+        status=Dialogue.Status.SCHEDULED,
+    )
     user = UserFactory()
     DialogueMemberFactory(dialogue=stale, user=user)
     client.force_login(user)
@@ -298,9 +316,16 @@ def _nav(user) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("role", "org_name", "shown"),
-    [("coordinator", None, True), ("org_rep", "front", True), ("org_rep", "farmers", True), ("chair", None, False),
-     ("agency", "economy", False), ("publisher", "service_centre", False), ("province", None, False)],
-)  # fmt: skip
+    [
+        ("coordinator", None, True),
+        ("org_rep", "front", True),
+        ("org_rep", "farmers", True),
+        ("chair", None, False),
+        ("agency", "economy", False),
+        ("publisher", "service_centre", False),
+        ("province", None, False),
+    ],
+)
 def test_excel_import_has_its_own_entry_for_those_who_may_import(client, commune, role, org_name, shown):
     unit = commune.province if role == "province" else commune.unit
     user = user_with_role(role, unit, getattr(commune, org_name) if org_name else None)

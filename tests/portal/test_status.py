@@ -20,17 +20,30 @@ ANSWER = "Ủy ban nhân dân xã đã bố trí kinh phí sửa chữa trong qu
 def _answered(commune, **fields) -> Petition:
     """A petition whose answer was approved and published (closed), as the workflow leaves it."""
     petition = PetitionFactory(
-        unit=commune.unit, topic=canonical_topic("giao_thong_xay_dung"), status=Petition.Status.CLOSED,
-        is_public=True, public_summary=SUMMARY, submitter_email="mau@example.vn", **fields,
-    )  # fmt: skip
+        unit=commune.unit,
+        topic=canonical_topic("giao_thong_xay_dung"),
+        status=Petition.Status.CLOSED,
+        is_public=True,
+        public_summary=SUMMARY,
+        submitter_email="mau@example.vn",
+        **fields,
+    )
     HistoryEntryFactory(petition=petition, is_public=True, note="Tiếp nhận qua kênh: Trực tuyến")
     HistoryEntryFactory(petition=petition, is_public=False, action="assign", to_status="assigned", note="Nội bộ: giao")
-    HistoryEntryFactory(petition=petition, is_public=True, action="publish", to_status="closed",
-                        note="Công khai kết quả trả lời")  # fmt: skip
+    HistoryEntryFactory(
+        petition=petition, is_public=True, action="publish", to_status="closed", note="Công khai kết quả trả lời"
+    )
     now = timezone.now()
-    AnswerFactory(petition=petition, text=ANSWER, public_text=ANSWER, organization=commune.economy,
-                  document_number="15/TB-UBND", document_date=dt.date(2026, 11, 2), approved_at=now,
-                  published_at=now)  # fmt: skip
+    AnswerFactory(
+        petition=petition,
+        text=ANSWER,
+        public_text=ANSWER,
+        organization=commune.economy,
+        document_number="15/TB-UBND",
+        document_date=dt.date(2026, 11, 2),
+        approved_at=now,
+        published_at=now,
+    )
     return petition
 
 
@@ -68,8 +81,9 @@ def test_a_new_opinion_shows_received_and_says_its_text_is_not_public(client, co
 
 
 def test_a_merged_opinion_shows_its_parents_status_and_answer_and_nobodys_identity_or_code(client, commune):
-    parent = _answered(commune, submitter_name="Nguyễn Văn Bình", submitter_phone="0912000111",
-                       submitter_address="Số 7, thôn Hạ")  # fmt: skip
+    parent = _answered(
+        commune, submitter_name="Nguyễn Văn Bình", submitter_phone="0912000111", submitter_address="Số 7, thôn Hạ"
+    )
     child = PetitionFactory(unit=commune.unit, status=Petition.Status.CLASSIFIED)
     HistoryEntryFactory(petition=child, is_public=True, note="Tiếp nhận qua kênh: Trực tuyến")
     merge(child, parent, by=factories.user_with_role("coordinator", commune.unit))
@@ -87,10 +101,19 @@ def test_a_merged_opinion_shows_its_parents_status_and_answer_and_nobodys_identi
 
 @pytest.mark.parametrize("kind", ["to_cao", "khieu_nai"])
 def test_a_denunciation_or_complaint_shows_only_its_status_and_steps(client, commune, kind):
-    petition = PetitionFactory(unit=commune.unit, kind=kind, status=Petition.Status.LEGAL_TRACK,
-                               public_summary="Tố cáo ông Lê Văn Cường lấn chiếm đất công")  # fmt: skip
-    HistoryEntryFactory(petition=petition, is_public=True, action="legal_track", to_status="legal_track",
-                        note="Chuyển Thanh tra tỉnh xử lý theo Luật Tố cáo")  # fmt: skip
+    petition = PetitionFactory(
+        unit=commune.unit,
+        kind=kind,
+        status=Petition.Status.LEGAL_TRACK,
+        public_summary="Tố cáo ông Lê Văn Cường lấn chiếm đất công",
+    )
+    HistoryEntryFactory(
+        petition=petition,
+        is_public=True,
+        action="legal_track",
+        to_status="legal_track",
+        note="Chuyển Thanh tra tỉnh xử lý theo Luật Tố cáo",
+    )
     html = html_of(client.get(f"/tra-cuu/{petition.code}/"))
     assert "Đã chuyển xử lý theo quy định" in html
     assert "Lê Văn Cường" not in html and "Thanh tra tỉnh" not in html

@@ -66,7 +66,7 @@ def backfill_import_keys(apps, schema_editor) -> None:
         .select_related("imported_in")
         .only("pk", "content", "submitter_name", "imported_in__organization", "imported_in__dialogue",
               "imported_in__columns")
-    )  # fmt: skip
+    )
     for chunk in _chunks(keyless):
         for petition in chunk:
             batch = petition.imported_in

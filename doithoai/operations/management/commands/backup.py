@@ -22,9 +22,11 @@ class Command(BaseCommand):
             "dest", type=Path, help="thư mục sao lưu (mới hoặc rỗng), ví dụ /var/backups/doithoai/$(date +%%F)"
         )
         parser.add_argument(
-            "--keep", type=int, metavar="N",
+            "--keep",
+            type=int,
+            metavar="N",
             help="sau khi sao lưu xong, chỉ giữ N bản sao lưu mới nhất trong thư mục cha của DEST",
-        )  # fmt: skip
+        )
 
     def handle(self, *args, dest: Path, keep: int | None, **options):
         if keep is not None and keep < 1:

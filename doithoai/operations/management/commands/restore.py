@@ -28,8 +28,12 @@ class Command(BaseCommand):
         try:
             if check:
                 manifest = backup.check_backup(src)
-                result = {"checked": str(src.resolve()), "engine": manifest["engine"],
-                          "created_at": manifest["created_at"], "files": len(manifest["files"])}  # fmt: skip
+                result = {
+                    "checked": str(src.resolve()),
+                    "engine": manifest["engine"],
+                    "created_at": manifest["created_at"],
+                    "files": len(manifest["files"]),
+                }
             else:
                 result = backup.restore(
                     src, database=connections["default"].settings_dict, media_root=Path(settings.MEDIA_ROOT)

@@ -26,14 +26,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--before", type=_non_negative, default=None, metavar="N",
+            "--before",
+            type=_non_negative,
+            default=None,
+            metavar="N",
             help=f"Nhắc khi còn N ngày làm việc đến hạn (mặc định DOITHOAI_REMIND_BEFORE = {settings.REMIND_BEFORE}).",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--escalate-after", type=_non_negative, default=None, metavar="N",
+            "--escalate-after",
+            type=_non_negative,
+            default=None,
+            metavar="N",
             help="Báo cáo Thường trực khi quá hạn hơn N ngày làm việc "
             f"(mặc định DOITHOAI_ESCALATE_AFTER = {settings.ESCALATE_AFTER}).",
-        )  # fmt: skip
+        )
         parser.add_argument("--unit", action="append", metavar="SLUG", help="Chỉ xã này (có thể ghi nhiều lần).")
         parser.add_argument(
             "--any-day", action="store_true", help="Gửi cả vào ngày nghỉ (mặc định: ngày nghỉ không gửi gì)."
