@@ -21,8 +21,10 @@ PACKAGE = ROOT / "doithoai"
 # The layers, lowest first: an app may import only apps at its own level or below (issue 11, item 3).
 LAYERS = ["lib", "accounts", "notifications", "documents", "petitions", "plans"]
 # Domain modules: what the layering binds (pages, API and commands may use any domain module).
-DOMAIN = re.compile(r"(^|/)(models|actions|queries|rules|reminders|importing|import_duplicates|deadlines|notices|"
-                    r"history|topics|announcing|calendar|defaults|delivery|redact|throttle|permissions)(\.py|/)")
+DOMAIN = re.compile(
+    r"(^|/)(models|actions|queries|rules|reminders|importing|import_duplicates|deadlines|notices|"
+    r"history|topics|announcing|calendar|defaults|delivery|redact|throttle|permissions)(\.py|/)"
+)
 STATUS_NAMES = re.compile(r"^(S|St|Sp|Status|[A-Z]\w*\.Status)$")
 
 

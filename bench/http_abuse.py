@@ -67,10 +67,14 @@ def big_body(base: str, size: int = 1024**3) -> None:
     """Declare `size` bytes and stream zeros until the server answers: how much was sent, what it answered."""
     url = urllib.parse.urlsplit(base)
     sock = socket.create_connection((url.hostname, url.port))
-    sock.sendall((f"POST /gui-y-kien/ HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Type: multipart/form-data; "
-                  f"boundary=x\r\nContent-Length: {size}\r\n\r\n"
-                  '--x\r\nContent-Disposition: form-data; name="attachments"; filename="a.png"\r\n'
-                  "Content-Type: image/png\r\n\r\n").encode())  # fmt: skip  (a file part: what a parser spools)
+    sock.sendall(
+        (
+            f"POST /gui-y-kien/ HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Type: multipart/form-data; "
+            f"boundary=x\r\nContent-Length: {size}\r\n\r\n"
+            '--x\r\nContent-Disposition: form-data; name="attachments"; filename="a.png"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+        ).encode()
+    )  # fmt: skip  (a file part: what a parser spools)
     sent, answer, started, chunk = 0, b"", time.monotonic(), b"\0" * 65536
     sock.settimeout(0.001)
     try:
