@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from doithoai.accounts.models import Organization, RoleAssignment, Unit, User
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 
 if TYPE_CHECKING:
     from doithoai.petitions.models import Petition
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 Role = RoleAssignment.Role
 UNIT_STAFF = (Role.COORDINATOR, Role.CHAIR)
 ANY_COMMUNE_ROLE = (Role.COORDINATOR, Role.CHAIR, Role.AGENCY, Role.ORG_REP, Role.PUBLISHER)
-CONFIDENTIAL_KINDS = ("khieu_nai", "to_cao")
 
 
 def _active(user) -> bool:

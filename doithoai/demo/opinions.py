@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from doithoai.accounts.models import Organization
 from doithoai.lib.clock import local_datetime
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.text import fold, nfc
 from doithoai.notifications.models import Notification
 from doithoai.petitions import actions, deadlines, history, notices
@@ -25,7 +26,6 @@ from .dialogues import PlanSet
 
 DATA = Path(__file__).parent / "data" / "petitions.jsonl"
 S = Petition.Status
-CONFIDENTIAL = ("khieu_nai", "to_cao")
 APPROVED_NOTE = "Thường trực Đảng ủy duyệt nội dung trả lời"  # as actions.approve_answer
 DECLINE_REASON = (
     "Nội dung đã được cơ quan có thẩm quyền giải quyết bằng văn bản trước đây; Văn phòng Đảng ủy đã hướng dẫn "
@@ -94,10 +94,10 @@ def create_opinions(commune: Commune, plans: PlanSet, today: dt.date) -> int:
         petition = _create(ctx, record, received)
         created[record["ref"]] = petition
         parent = cluster_parent.get(record.get("cluster") or "")
-        if parent is not None and petition.kind not in CONFIDENTIAL:
+        if parent is not None and petition.kind not in CONFIDENTIAL_KINDS:
             _merge(ctx, petition, parent)
         else:
-            if record.get("cluster") and petition.kind not in CONFIDENTIAL:
+            if record.get("cluster") and petition.kind not in CONFIDENTIAL_KINDS:
                 cluster_parent[record["cluster"]] = petition
             _advance(ctx, petition, record)
     _speakers(ctx, created, records)
@@ -160,7 +160,7 @@ def _create(ctx: Context, record: dict, received: dt.datetime) -> Petition:
         unit=ctx.commune.unit,
         content=nfc(record["text"]),
         search_key=fold(record["text"]),
-        public_summary="" if kind in CONFIDENTIAL else nfc(record["summary"]),
+        public_summary="" if kind in CONFIDENTIAL_KINDS else nfc(record["summary"]),
         submitter_name="" if anonymous else nfc(submitter.get("name", "")),
         submitter_phone="" if anonymous else submitter.get("phone", ""),
         submitter_email="" if anonymous else submitter.get("email", ""),
@@ -250,7 +250,7 @@ def _advance(ctx: Context, petition: Petition, record: dict) -> None:
     if age < 4:
         petition.save()
         return
-    if petition.kind in CONFIDENTIAL:
+    if petition.kind in CONFIDENTIAL_KINDS:
         law = "Luật Tố cáo" if petition.kind == "to_cao" else "Luật Khiếu nại"
         _step(
             petition,
@@ -285,7 +285,7 @@ def _answered_in_hall(petition: Petition, record: dict) -> bool:
         bool(record.get("answered_at_dialogue"))
         and dialogue is not None
         and dialogue.kind != "reception"
-        and petition.kind not in CONFIDENTIAL
+        and petition.kind not in CONFIDENTIAL_KINDS
     )
 
 

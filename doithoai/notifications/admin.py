@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from doithoai.lib.admin import ReadOnlyAdmin
-from doithoai.notifications.models import CONFIDENTIAL_KINDS, Notification
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
+from doithoai.notifications.models import Notification
 
 HIDDEN = "(ẩn: khiếu nại, tố cáo)"
 

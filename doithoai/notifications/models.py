@@ -5,11 +5,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.notifications.redact import mask_recipient, redact
 
 # Kinds of petition whose messages' recipients are masked in the outbox and the admin (a complainant's or a
 # denouncer's contact is seen only through the logged identity view of the petition).
-CONFIDENTIAL_KINDS = ("khieu_nai", "to_cao")
 
 
 class NotificationQuerySet(models.QuerySet):

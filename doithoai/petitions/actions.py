@@ -17,6 +17,7 @@ from django.utils import timezone
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization, Unit
 from doithoai.lib import clock
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.contact import normalise_email, normalise_phone
 from doithoai.lib.dates import local_format
 from doithoai.lib.text import fold, nfc, nfc_line
@@ -38,7 +39,6 @@ from doithoai.petitions.models import (
 
 S = Petition.Status
 K = Petition.Kind
-CONFIDENTIAL = (K.KHIEU_NAI, K.TO_CAO)
 ANONYMOUS_KINDS = (K.GOP_Y, K.KIEN_NGHI, K.PHAN_ANH, K.CAU_HOI)
 MAX_CONTENT = 20_000
 MERGED_NOTE = "Gộp với các ý kiến cùng nội dung để giải quyết chung"
@@ -133,11 +133,11 @@ def submit_petition(
         email = normalise_email(email)
     except ValidationError as error:
         errors.setdefault("email", []).extend(error.messages)
-    if anonymous and kind in CONFIDENTIAL:
+    if anonymous and kind in CONFIDENTIAL_KINDS:
         errors.setdefault("anonymous", []).append(
             "Khiếu nại, tố cáo không được gửi ẩn danh; xin ghi rõ họ tên và địa chỉ theo quy định của pháp luật."
         )
-    if kind in CONFIDENTIAL and not anonymous and not name:
+    if kind in CONFIDENTIAL_KINDS and not anonymous and not name:
         errors.setdefault("name", []).append("Khiếu nại, tố cáo cần ghi rõ họ tên người gửi.")
     has_identity = bool(name or phone or email or address)
     if channel in PUBLIC_CHANNELS and has_identity and not anonymous and not consent:
@@ -268,13 +268,13 @@ def classify(petition: Petition, *, topic: Topic, kind: str, jurisdiction: str, 
         raise ActionError("Lĩnh vực không thuộc đơn vị này.")
     if kind not in K.values or jurisdiction not in Petition.Jurisdiction.values:
         raise ActionError("Loại hoặc thẩm quyền không hợp lệ.")
-    if kind in CONFIDENTIAL and petition.merged_children.exists():
+    if kind in CONFIDENTIAL_KINDS and petition.merged_children.exists():
         raise ActionError(
             "Ý kiến này đang gộp các ý kiến khác; tách chúng ra trước khi chuyển thành khiếu nại, tố cáo."
         )
     old_kind = petition.kind
     petition.topic, petition.kind, petition.jurisdiction = topic, kind, jurisdiction
-    if kind in CONFIDENTIAL:
+    if kind in CONFIDENTIAL_KINDS:
         petition.is_public = False
         petition.public_summary = ""
         petition.refresh_public_search_key()
@@ -290,7 +290,7 @@ def classify(petition: Petition, *, topic: Topic, kind: str, jurisdiction: str, 
         S.CLASSIFIED,
         "classify",
         by,
-        public=kind not in CONFIDENTIAL,
+        public=kind not in CONFIDENTIAL_KINDS,
         note=note,
         kind_before=old_kind,
         kind_after=kind,
@@ -303,7 +303,7 @@ def edit_public_summary(petition: Petition, summary: str, *, by) -> Petition:
     """The public summary (tóm tắt công khai) staff write beside the original text."""
     petition = _locked(petition)
     _require(by, "petition.edit_summary", petition)
-    if petition.kind in CONFIDENTIAL:
+    if petition.kind in CONFIDENTIAL_KINDS:
         raise ActionError("Khiếu nại, tố cáo không bao giờ được công khai.")
     petition.public_summary = nfc(summary)[:2000]
     current = petition.answers.filter(is_current=True, published_at__isnull=False).first()
@@ -322,7 +322,7 @@ def merge(child: Petition, parent: Petition, *, by) -> Petition:
         raise ActionError("Không thể gộp một ý kiến vào chính nó.")
     if child.unit_id != parent.unit_id:
         raise ActionError("Chỉ gộp được các ý kiến của cùng một đơn vị.")
-    if child.kind in CONFIDENTIAL or parent.kind in CONFIDENTIAL:
+    if child.kind in CONFIDENTIAL_KINDS or parent.kind in CONFIDENTIAL_KINDS:
         raise ActionError("Khiếu nại, tố cáo không bao giờ được gộp với ý kiến khác.")
     _expect(child, (S.RECEIVED, S.CLASSIFIED), "Không thể gộp ý kiến đang ở trạng thái “%(status)s”.")
     if parent.status in (S.MERGED, S.DECLINED, S.LEGAL_TRACK):
@@ -358,7 +358,7 @@ def send_to_legal_track(petition: Petition, *, body: str, document: str = "", by
     """Chuyển xử lý theo quy định: a khiếu nại or tố cáo handed to its legal procedure and competent body."""
     petition = _locked(petition)
     _require(by, "petition.legal_track", petition)
-    if petition.kind not in CONFIDENTIAL:
+    if petition.kind not in CONFIDENTIAL_KINDS:
         raise ActionError("Chỉ khiếu nại, tố cáo mới chuyển xử lý theo thủ tục riêng.")
     _expect(petition, (S.RECEIVED, S.CLASSIFIED), "Không thể chuyển ý kiến đang ở trạng thái “%(status)s”.")
     body = nfc_line(body)
@@ -375,7 +375,7 @@ def send_to_legal_track(petition: Petition, *, body: str, document: str = "", by
 
 
 def _refuse_legal_kinds(petition: Petition) -> None:
-    if petition.kind in CONFIDENTIAL:
+    if petition.kind in CONFIDENTIAL_KINDS:
         raise ActionError("Khiếu nại, tố cáo được chuyển xử lý theo thủ tục riêng (“Chuyển xử lý theo quy định”).")
 
 
@@ -594,7 +594,7 @@ def answer_at_dialogue(petition: Petition, text: str, *, by, organization: Organ
     _require(by, "petition.answer_at_dialogue", petition)
     if petition.dialogue_id is None:
         raise ActionError("Ý kiến này không được nêu tại một buổi đối thoại.")
-    if petition.kind in CONFIDENTIAL:
+    if petition.kind in CONFIDENTIAL_KINDS:
         raise ActionError("Khiếu nại, tố cáo được chuyển xử lý theo thủ tục riêng, không trả lời tại hội nghị.")
     dialogue = petition.dialogue
     if dialogue.status == dialogue.Status.CANCELLED:
@@ -746,7 +746,7 @@ def publish(petition: Petition, *, by) -> Answer:
     """Công khai: the approved answer and the public summary appear on the public pages; the case is complete."""
     petition = _locked(petition)
     _require(by, "petition.publish", petition)
-    if petition.kind in CONFIDENTIAL:
+    if petition.kind in CONFIDENTIAL_KINDS:
         raise ActionError("Khiếu nại, tố cáo không bao giờ được công khai.")
     _expect(petition, (S.ANSWERED, S.ANSWERED_AT_DIALOGUE), "Chỉ công khai được ý kiến đã có trả lời được duyệt.")
     answer = _current_answer(petition)
@@ -832,7 +832,7 @@ def view_identity(petition: Petition, user, *, context: str = "") -> dict[str, s
     identity is logged (IdentityView)."""
     if not permissions.can_see_identity(user, petition):
         raise ActionError("Bạn không được xem thông tin người gửi của ý kiến này.")
-    if petition.kind in CONFIDENTIAL:
+    if petition.kind in CONFIDENTIAL_KINDS:
         IdentityView.objects.create(petition=petition, user=user, at=clock.now(), context=context[:200])
     return {
         "name": petition.submitter_name,

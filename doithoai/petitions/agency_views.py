@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization
 from doithoai.lib import clock
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.responses import after_post
 from doithoai.lib.uploads import MAX_BYTES
 from doithoai.petitions import actions
@@ -180,7 +181,7 @@ def _rows(qs, answered_at, listed):
 def _describe(row: Assignment, today: dt.date) -> None:
     """What a row says: the summary (or the start of the content), and how the deadline stands."""
     petition = row.petition
-    confidential = petition.kind in permissions.CONFIDENTIAL_KINDS
+    confidential = petition.kind in CONFIDENTIAL_KINDS
     summary = "" if confidential else petition.public_summary.strip()
     row.text = summary or row.excerpt.rstrip() + ("…" if row.content_length > EXCERPT else "")
     row.is_open = row.status in OPEN
@@ -232,7 +233,7 @@ def _item_page(request, assignment: Assignment, is_lead: bool, *, bound=None, st
         "assignment": assignment,
         "petition": petition,
         "is_lead": is_lead,
-        "confidential": petition.kind in permissions.CONFIDENTIAL_KINDS,
+        "confidential": petition.kind in CONFIDENTIAL_KINDS,
         "coordinating": list(assignment.coordinating.order_by("name").values_list("name", flat=True)),
         # Linked to the permission-checked download (a tố cáo's files: the Party Office and the chair only).
         "attachments": list(petition.attachments.only("pk", "petition", "original_name", "content_type", "size")),

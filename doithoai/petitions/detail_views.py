@@ -25,10 +25,11 @@ from django_htmx.http import reswap, retarget
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization
 from doithoai.lib import clock
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.dates import local_format
 from doithoai.petitions import actions
 from doithoai.petitions import detail_forms as f
-from doithoai.petitions.actions import ASSIGNABLE_KINDS, CONFIDENTIAL, ActionError
+from doithoai.petitions.actions import ASSIGNABLE_KINDS, ActionError
 from doithoai.petitions.models import (
     AWAITING_ANSWER,
     PUBLIC_STATUS_LABELS,
@@ -119,7 +120,7 @@ def _pending_extension_of(petition: Petition) -> ExtensionRequest:
 
 
 def _no_confidential(page) -> bool:
-    return page.petition.kind not in CONFIDENTIAL
+    return page.petition.kind not in CONFIDENTIAL_KINDS
 
 
 def _at_started_dialogue(page) -> bool:
@@ -386,7 +387,7 @@ class _Page:
         if (
             "dialogue_answer" in self.available
             or p.dialogue_id is None
-            or p.kind in CONFIDENTIAL
+            or p.kind in CONFIDENTIAL_KINDS
             or p.status not in (S.RECEIVED, S.CLASSIFIED)
             or not permissions.can(self.user, "petition.answer_at_dialogue", p)
         ):
@@ -451,7 +452,7 @@ class _Page:
 
     def identity(self):
         """The identity shown at once (not for khiếu nại / tố cáo: those need the logged button)."""
-        if self.petition.kind in CONFIDENTIAL:
+        if self.petition.kind in CONFIDENTIAL_KINDS:
             return None
         return actions.view_identity(self.petition, self.user, context=IDENTITY_CONTEXT)
 
@@ -472,7 +473,7 @@ class _Page:
             "panel_forms": forms,
             "public_label": PUBLIC_STATUS_LABELS.get(shown.status, shown.get_status_display()),
             "overdue": bool(p.deadline and p.status in AWAITING_ANSWER and p.deadline < clock.today()),
-            "confidential": p.kind in CONFIDENTIAL,
+            "confidential": p.kind in CONFIDENTIAL_KINDS,
             "identity": identity if identity is not None else (self.identity() if may_see_identity else None),
             "may_see_identity": may_see_identity,
             "internal": internal,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.dates import local_format
 
 # Tracking codes: 13 characters from a 31-letter alphabet without 0/O, 1/I/L (about 64 random bits),
@@ -215,7 +216,7 @@ class Petition(models.Model):
             models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="petition_not_merged_into_itself"),
             # Complaints and denunciations are never merged and never public.
             models.CheckConstraint(
-                condition=~Q(kind__in=["khieu_nai", "to_cao"]) | (Q(is_public=False) & Q(merged_into__isnull=True)),
+                condition=~Q(kind__in=list(CONFIDENTIAL_KINDS)) | (Q(is_public=False) & Q(merged_into__isnull=True)),
                 name="petition_legal_kinds_private",
             ),
             models.CheckConstraint(
@@ -237,7 +238,7 @@ class Petition(models.Model):
     @property
     def is_confidential(self) -> bool:
         """Khiếu nại and tố cáo follow their own laws: never public, never merged."""
-        return self.kind in (self.Kind.KHIEU_NAI, self.Kind.TO_CAO)
+        return self.kind in CONFIDENTIAL_KINDS
 
     def refresh_public_search_key(self, answer_text: str = "") -> None:
         """Fold what the public may read (summary and published answer) into the search key."""

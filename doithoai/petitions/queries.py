@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from doithoai.lib import clock
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.petitions.models import (
     AWAITING_ANSWER,
     CODE_ALPHABET,
@@ -34,7 +35,7 @@ def due_soon_q(today: dt.date) -> Q:
 
 def awaiting_publication_q() -> Q:
     """Chờ công khai: the answer is approved (or given in the hall and approved) but not yet published."""
-    return Q(status__in=AWAITING_PUBLICATION) & ~Q(kind__in=(Petition.Kind.KHIEU_NAI, Petition.Kind.TO_CAO))
+    return Q(status__in=AWAITING_PUBLICATION) & ~Q(kind__in=CONFIDENTIAL_KINDS)
 
 
 def reopened_q() -> Q:
@@ -138,7 +139,7 @@ def public_status(petition: Petition) -> dict:
     rated "chưa hài lòng" and, while reopened, what happens now; a merged one shows its parent's status and answers.
     Never a name, phone, e-mail or address."""
     shown = petition.merged_into if petition.status == Petition.Status.MERGED and petition.merged_into_id else petition
-    confidential = petition.kind in ("khieu_nai", "to_cao")
+    confidential = petition.is_confidential
     # Every published answer, newest first: the current one, and those the submitter was not satisfied with (the
     # case reopened), which stay on the page (one query).
     published = (

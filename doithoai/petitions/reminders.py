@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, reverse
 
 from doithoai.accounts.models import Organization, RoleAssignment, Unit, User
 from doithoai.lib import clock, workdays
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.urls import absolute_url
 from doithoai.notifications.actions import notify
 from doithoai.notifications.models import Notification
@@ -42,7 +43,6 @@ DIGEST_CODES = 20  # overdue codes listed in a digest
 KEY_BATCH = 500  # event keys looked up per query (SQLite's limit on parameters)
 OPEN_ASSIGNMENT = (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED)
 OPEN_PETITION = (S.ASSIGNED, S.FORWARDED)
-CONFIDENTIAL = (Petition.Kind.KHIEU_NAI, Petition.Kind.TO_CAO)
 # What the messages need of an assignment (never the petition's full text: 10,000 of them are read at once).
 ASSIGNMENT_FIELDS = (
     "petition",
@@ -160,7 +160,7 @@ def _staff_url(petition: Petition) -> str:
 
 def _about(petition: Petition) -> str:
     """The code and the public summary; a complaint or denunciation is named by its code only."""
-    if petition.kind in CONFIDENTIAL:
+    if petition.kind in CONFIDENTIAL_KINDS:
         return f"Ý kiến mã {petition.code}"
     return f"Ý kiến mã {petition.code}: {petition.public_summary.strip() or '(chưa có tóm tắt)'}"
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from doithoai.accounts import permissions
 from doithoai.accounts.models import Organization
 from doithoai.lib import qr
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.responses import after_post
 from doithoai.lib.urls import absolute_url
 from doithoai.petitions.actions import ActionError
@@ -394,7 +395,7 @@ def business(request: HttpRequest, pk: int) -> HttpResponse:
         "petitions": Paginator(petitions, LIST_PAGE).get_page(request.GET.get("trang-y-kien")),
     }
     for petition in pages["petitions"]:
-        confidential = petition.kind in permissions.CONFIDENTIAL_KINDS
+        confidential = petition.kind in CONFIDENTIAL_KINDS
         petition.business_name = (
             petition.submitter_organization.name
             if petition.submitter_organization_id

@@ -17,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from doithoai.accounts.models import Organization, Unit
+from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.text import fold
 from doithoai.petitions.models import Answer, Petition, Topic
 from doithoai.plans.models import Dialogue
@@ -25,7 +26,6 @@ PAGE_SIZE = 20
 FEED_SIZE = 50
 MAX_QUERY_CHARS = 200  # a longer search text is cut, not refused
 MAX_WORDS = 8
-CONFIDENTIAL = (Petition.Kind.KHIEU_NAI, Petition.Kind.TO_CAO)
 # Columns never read by these pages: not even loaded.
 _PRIVATE = (
     "text",
@@ -54,7 +54,7 @@ def published_answers(units: QuerySet[Unit] | list[Unit]) -> QuerySet[Answer]:
             petition__merged_into__isnull=True,
         )
         # A safety net: khiếu nại and tố cáo can never be public (a database constraint says so too).
-        .exclude(petition__kind__in=CONFIDENTIAL)
+        .exclude(petition__kind__in=CONFIDENTIAL_KINDS)
         .exclude(petition__status=Petition.Status.MERGED)
         .exclude(public_text="")
         .exclude(petition__public_summary="")
