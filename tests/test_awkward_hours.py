@@ -126,10 +126,10 @@ def test_a_deadline_is_overdue_from_local_midnight_not_from_utc_midnight(commune
         unit=commune.unit, status=Petition.Status.ASSIGNED, deadline=dt.date(2026, 12, 7)
     )
     with at("2026-12-07T23:30:00+07:00"):
-        assert not queries.overdue(Petition.objects.all()).exists()
+        assert not Petition.objects.all().overdue().exists()
         assert queries.summary_figures(Petition.objects.all())["overdue"] == 0
     with at("2026-12-08T00:30:00+07:00"):  # still 7 December in UTC
-        assert list(queries.overdue(Petition.objects.all())) == [petition]
+        assert list(Petition.objects.all().overdue()) == [petition]
         assert queries.summary_figures(Petition.objects.all())["overdue"] == 1
 
 

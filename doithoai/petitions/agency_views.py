@@ -186,7 +186,7 @@ def _describe(row: Assignment, today: dt.date) -> None:
     row.text = summary or row.excerpt.rstrip() + ("…" if row.content_length > EXCERPT else "")
     row.is_open = row.status in OPEN
     row.sent_back = row.sent_back_reason if row.is_open else ""  # answered again since: no longer news
-    row.overdue_days = (today - row.deadline).days if row.is_open and row.deadline and row.deadline < today else 0
+    row.overdue_days = (today - row.deadline).days if row.is_overdue else 0
     row.days_left = (row.deadline - today).days if row.is_open and row.deadline and not row.overdue_days else None
 
 

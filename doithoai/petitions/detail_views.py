@@ -31,7 +31,6 @@ from doithoai.petitions import actions
 from doithoai.petitions import detail_forms as f
 from doithoai.petitions.actions import ASSIGNABLE_KINDS, ActionError
 from doithoai.petitions.models import (
-    AWAITING_ANSWER,
     PUBLIC_STATUS_LABELS,
     Answer,
     Assignment,
@@ -472,7 +471,7 @@ class _Page:
             "panels": PANELS,
             "panel_forms": forms,
             "public_label": PUBLIC_STATUS_LABELS.get(shown.status, shown.get_status_display()),
-            "overdue": bool(p.deadline and p.status in AWAITING_ANSWER and p.deadline < clock.today()),
+            "overdue": p.is_overdue,
             "confidential": p.kind in CONFIDENTIAL_KINDS,
             "identity": identity if identity is not None else (self.identity() if may_see_identity else None),
             "may_see_identity": may_see_identity,

@@ -34,7 +34,7 @@ from doithoai.petitions.inbox_forms import (
     InboxFilterForm,
     unbound_bulk_forms,
 )
-from doithoai.petitions.models import AWAITING_ANSWER, OPEN_STATUSES, Assignment, Petition
+from doithoai.petitions.models import OPEN_STATUSES, Assignment, Petition, overdue_q
 from doithoai.petitions.queries import normalise_code
 
 Role = permissions.Role
@@ -72,7 +72,7 @@ SAVED_VIEWS = (
 )
 # The inbox's flags, each one of the named conditions of queries.py.
 FLAGS = {
-    "qua_han": queries.overdue_q,
+    "qua_han": overdue_q,
     "sap_den_han": queries.due_soon_q,
     "cho_cong_khai": lambda today: queries.awaiting_publication_q(),
     "mo_lai": lambda today: queries.reopened_q(),
@@ -286,7 +286,6 @@ def _status_rank():
 
 
 def _decorate(petition: Petition, today: dt.date) -> None:
-    petition.overdue = bool(petition.deadline and petition.deadline < today and petition.status in AWAITING_ANSWER)
     petition.restricted = CONFIDENTIAL_LABELS.get(petition.kind, "")
     petition.excerpt = (petition.excerpt or "").rstrip()
     petition.truncated = petition.content_length > EXCERPT
@@ -300,7 +299,7 @@ def _decorate(petition: Petition, today: dt.date) -> None:
 
 def _counts(base: QuerySet[Petition], today: dt.date, query) -> dict:
     """Per status, and overdue, in the user's visible set: one grouped query; each a link applying that filter."""
-    rows = base.order_by().values("status").annotate(n=Count("pk"), late=Count("pk", filter=queries.overdue_q(today)))
+    rows = base.order_by().values("status").annotate(n=Count("pk"), late=Count("pk", filter=overdue_q(today)))
     by_status = {row["status"]: row for row in rows}
     statuses = [
         {

@@ -1,5 +1,6 @@
 """Petitions (ý kiến, kiến nghị), their topics, assignments, answers and history."""
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doithoai.lib import clock
 from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.dates import local_format
 
@@ -103,6 +105,12 @@ class PetitionChannel(models.TextChoices):
     LETTER = "letter", _("Thư, đơn")
 
 
+class PetitionQuerySet(models.QuerySet):
+    def overdue(self, today: dt.date | None = None) -> "PetitionQuerySet":
+        """Still awaiting an answer, past the deadline (derived, never stored; today in Asia/Ho_Chi_Minh)."""
+        return self.filter(overdue_q(today or clock.today()))
+
+
 class Petition(models.Model):
     """An opinion or recommendation (ý kiến, kiến nghị, phản ánh) received by a unit: the unit of work."""
 
@@ -181,6 +189,8 @@ class Petition(models.Model):
     # The key of the list row it was imported from (importing.row_key): the same row sent again is found by it.
     import_key = models.CharField(_("khóa dòng nhập"), max_length=64, blank=True, editable=False)
 
+    objects = PetitionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ý kiến, kiến nghị")
         verbose_name_plural = _("ý kiến, kiến nghị")
@@ -236,6 +246,11 @@ class Petition(models.Model):
         return self.code
 
     @property
+    def is_overdue(self) -> bool:
+        """Still awaiting an answer and the deadline has passed (the deadline day itself is in time)."""
+        return self.status in AWAITING_ANSWER and self.deadline is not None and self.deadline < clock.today()
+
+    @property
     def is_confidential(self) -> bool:
         """Khiếu nại and tố cáo follow their own laws: never public, never merged."""
         return self.kind in CONFIDENTIAL_KINDS
@@ -277,6 +292,11 @@ AWAITING_ANSWER = (
     Petition.Status.ASSIGNED,
     Petition.Status.FORWARDED,
 )
+
+
+def overdue_q(today: dt.date) -> Q:
+    """The overdue rule as a filter (PetitionQuerySet.overdue, counts and the inbox's "Quá hạn" view)."""
+    return Q(status__in=AWAITING_ANSWER, deadline__lt=today)
 
 
 class Assignment(models.Model):
@@ -326,6 +346,12 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition.code} → {self.lead}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still in the organisation's hands (assigned or accepted) and its deadline has passed."""
+        open_ = (self.Status.ASSIGNED, self.Status.ACCEPTED)
+        return self.status in open_ and self.deadline is not None and self.deadline < clock.today()
 
     @property
     def is_forwarding(self) -> bool:

@@ -14,6 +14,7 @@ from doithoai.petitions.models import (
     PUBLIC_STATUS_LABELS,
     Answer,
     Petition,
+    overdue_q,
 )
 
 DUE_SOON_DAYS = 5
@@ -21,11 +22,6 @@ DUE_SOON_DAYS = 5
 AWAITING_PUBLICATION = (Petition.Status.ANSWERED, Petition.Status.ANSWERED_AT_DIALOGUE)
 # Statuses in which a case is settled: a reopened case is no longer "mở lại" once it reaches one of them.
 SETTLED = (Petition.Status.CLOSED, Petition.Status.MERGED, Petition.Status.DECLINED, Petition.Status.LEGAL_TRACK)
-
-
-def overdue_q(today: dt.date) -> Q:
-    """Still awaiting handling, and the deadline has passed (derived, never stored)."""
-    return Q(status__in=AWAITING_ANSWER, deadline__lt=today)
 
 
 def due_soon_q(today: dt.date) -> Q:
@@ -43,11 +39,6 @@ def reopened_q() -> Q:
     rated answer is found through the answers' (petition, …) index)."""
     unsatisfied = Answer.objects.filter(petition=OuterRef("pk"), satisfaction=Answer.Satisfaction.UNSATISFIED)
     return ~Q(status__in=SETTLED) & Q(Exists(unsatisfied))
-
-
-def overdue(qs: QuerySet[Petition]) -> QuerySet[Petition]:
-    """Petitions still awaiting handling whose deadline has passed (derived, never stored)."""
-    return qs.filter(overdue_q(clock.today()))
 
 
 def inbox_scope(user) -> QuerySet[Petition]:

@@ -30,7 +30,7 @@ from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.urls import absolute_url
 from doithoai.notifications.actions import notify
 from doithoai.notifications.models import Notification
-from doithoai.petitions import deadlines, queries
+from doithoai.petitions import deadlines
 from doithoai.petitions.models import AWAITING_ANSWER, Assignment, Petition
 
 logger = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ def digest_messages(units: list[Unit], today: dt.date, cal: WorkCalendar, staff:
     )
     figures = {row.pop("unit_id"): row for row in rows}
     overdue: dict[int, list[str]] = defaultdict(list)
-    late_items = queries.overdue(Petition.objects.filter(unit__in=units)).order_by("deadline", "received_at", "pk")
+    late_items = Petition.objects.filter(unit__in=units).overdue().order_by("deadline", "received_at", "pk")
     for unit_id, code in late_items.values_list("unit_id", "code"):
         overdue[unit_id].append(code)
     messages = []

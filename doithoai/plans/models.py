@@ -274,6 +274,11 @@ class PlanTask(models.Model):
     def is_done(self) -> bool:
         return self.done_at is not None
 
+    @property
+    def is_overdue(self) -> bool:
+        """Not done and its due day has passed (today in Asia/Ho_Chi_Minh)."""
+        return self.done_at is None and self.due_on is not None and self.due_on < clock.today()
+
 
 class Announcement(models.Model):
     """The announcement (thông báo) of a dialogue on the portal and the radio."""

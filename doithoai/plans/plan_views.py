@@ -251,7 +251,6 @@ def _tasks_page(request, plan: Plan, *, error: str = "", task_form=None, status:
     today = clock.today()
     is_coordinator = permissions.has_role(request.user, plan.unit_id, Role.COORDINATOR)
     for task in page:
-        task.is_overdue = task.done_at is None and task.due_on is not None and task.due_on < today
         task.can_mark = is_coordinator or task.organization_id in own
     may_edit = permissions.can(request.user, "plan.edit", plan)
     context = {

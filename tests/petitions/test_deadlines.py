@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from doithoai.lib import clock
-from doithoai.petitions import actions, deadlines, queries
+from doithoai.petitions import actions, deadlines
 from doithoai.petitions.models import CalendarDay, DeadlineRule, Petition
 from tests import factories
 
@@ -172,9 +172,9 @@ def test_overdue_is_derived_from_the_deadline_and_today_never_stored(commune):
     scope = Petition.objects.filter(unit=commune.unit)
 
     with time_machine.travel(clock.local_datetime(D(2026, 11, 27), 23, 59), tick=False):
-        assert not queries.overdue(scope).exists()  # the deadline day itself is still in time
+        assert not scope.overdue().exists()  # the deadline day itself is still in time
     with time_machine.travel(clock.local_datetime(D(2026, 11, 28), 0, 1), tick=False):
-        assert list(queries.overdue(scope)) == [petition]
+        assert list(scope.overdue()) == [petition]
 
     assert Petition.objects.get(pk=petition.pk).updated_at == stamp  # nothing was written
 
@@ -196,7 +196,7 @@ def test_overdue_is_derived_from_the_deadline_and_today_never_stored(commune):
 def test_only_petitions_still_awaiting_an_answer_are_overdue(commune, status, overdue):
     factories.PetitionFactory(unit=commune.unit, status=status, deadline=D(2026, 11, 2))
     with time_machine.travel(clock.local_datetime(D(2026, 11, 27), 9), tick=False):
-        assert queries.overdue(Petition.objects.all()).exists() is overdue
+        assert Petition.objects.all().overdue().exists() is overdue
 
 
 def test_overdue_uses_the_local_date_of_ho_chi_minh_city(commune):
@@ -204,4 +204,4 @@ def test_overdue_uses_the_local_date_of_ho_chi_minh_city(commune):
     # 17:30 UTC on 27/11 is already 00:30 on 28/11 in Hà Nội.
     with time_machine.travel(dt.datetime(2026, 11, 27, 17, 30, tzinfo=dt.UTC), tick=False):
         assert timezone.localdate() == D(2026, 11, 28)
-        assert queries.overdue(Petition.objects.all()).count() == 1
+        assert Petition.objects.all().overdue().count() == 1
