@@ -30,7 +30,7 @@ from doithoai.petitions import actions
 from doithoai.petitions.actions import ActionError
 from doithoai.petitions.agency_forms import AnswerForm, ExtensionForm, ReturnForm
 from doithoai.petitions.detail_views import FILE_TYPES
-from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, HistoryEntry
+from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, HistoryAction, HistoryEntry
 
 Role = permissions.Role
 A = Assignment.Status
@@ -40,23 +40,23 @@ EXCERPT = 140
 ANSWERED_DAYS = 30
 TABS = {"chu-tri": "Chủ trì", "phoi-hop": "Phối hợp"}
 # The steps of a petition's timeline an agency needs (not merges, summary edits or the submitter's feedback).
-AGENCY_STEPS = {
-    "receive": "Tiếp nhận",
-    "classify": "Phân loại",
-    "assign": "Giao xử lý",
-    "forward": "Chuyển cấp có thẩm quyền",
-    "accept": "Nhận xử lý",
-    "return": "Trả lại",
-    "extension_requested": "Xin gia hạn",
-    "extension_granted": "Gia hạn",
-    "extension_refused": "Không gia hạn",
-    "record_answer": "Trả lời",
-    "approve": "Duyệt trả lời",
-    "return_answer": "Trả lại trả lời",
-    "publish": "Công khai",
-    "close": "Kết thúc",
-    "reopen": "Xem xét lại",
-}
+AGENCY_STEPS = (
+    HistoryAction.RECEIVE,
+    HistoryAction.CLASSIFY,
+    HistoryAction.ASSIGN,
+    HistoryAction.FORWARD,
+    HistoryAction.ACCEPT,
+    HistoryAction.RETURN,
+    HistoryAction.EXTENSION_REQUESTED,
+    HistoryAction.EXTENSION_GRANTED,
+    HistoryAction.EXTENSION_REFUSED,
+    HistoryAction.RECORD_ANSWER,
+    HistoryAction.APPROVE,
+    HistoryAction.RETURN_ANSWER,
+    HistoryAction.PUBLISH,
+    HistoryAction.CLOSE,
+    HistoryAction.REOPEN,
+)
 FORMS = {"answer": AnswerForm, "extension": ExtensionForm, "return": ReturnForm}
 
 
@@ -268,7 +268,7 @@ def _history(petition) -> list[HistoryEntry]:
         petition.history.filter(action__in=AGENCY_STEPS).only("petition_id", "at", "actor_label", "action", "note")
     )
     for entry in entries:
-        entry.label = AGENCY_STEPS[entry.action]
+        entry.label = entry.get_action_display()
     return entries
 
 

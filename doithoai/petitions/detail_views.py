@@ -45,32 +45,6 @@ S = Petition.Status
 TEMPLATE = "petitions/detail.html"
 IDENTITY_CONTEXT = "Trang chi tiết ý kiến"
 
-# The timeline in words: each HistoryEntry.action code as staff read it.
-ACTION_LABELS = {
-    "receive": "Tiếp nhận",
-    "classify": "Phân loại",
-    "edit_summary": "Sửa tóm tắt công khai",
-    "merge": "Gộp vào ý kiến khác",
-    "merge_in": "Nhận ý kiến gộp vào",
-    "decline": "Không thụ lý",
-    "legal_track": "Chuyển xử lý theo quy định",
-    "assign": "Giao xử lý",
-    "forward": "Chuyển cấp có thẩm quyền",
-    "accept": "Nhận xử lý",
-    "return": "Trả lại",
-    "extension_requested": "Xin gia hạn",
-    "extension_granted": "Đồng ý gia hạn",
-    "extension_refused": "Không đồng ý gia hạn",
-    "answer_at_dialogue": "Trả lời tại hội nghị",
-    "record_answer": "Ghi trả lời",
-    "approve": "Duyệt trả lời",
-    "return_answer": "Trả lại trả lời",
-    "publish": "Công khai",
-    "close": "Kết thúc",
-    "feedback": "Người gửi đánh giá",
-    "reopen": "Mở lại xem xét",
-}
-
 
 # File types as staff read them (the stored type was detected from the content at upload).
 FILE_TYPES = {
@@ -476,7 +450,7 @@ class _Page:
             "identity": identity if identity is not None else (self.identity() if may_see_identity else None),
             "may_see_identity": may_see_identity,
             "internal": internal,
-            "history": [(h, ACTION_LABELS.get(h.action, h.action)) for h in history],
+            "history": [(h, h.get_action_display()) for h in history],
             "status_labels": dict(S.choices),
             "file_types": FILE_TYPES,
         }

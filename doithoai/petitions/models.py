@@ -483,6 +483,33 @@ class HistoryQuerySet(models.QuerySet):
         raise ValidationError(_("Lịch sử xử lý không được xóa."))
 
 
+class HistoryAction(models.TextChoices):
+    """The steps of a petition's timeline, as staff read them (HistoryEntry.action)."""
+
+    RECEIVE = "receive", _("Tiếp nhận")
+    CLASSIFY = "classify", _("Phân loại")
+    EDIT_SUMMARY = "edit_summary", _("Sửa tóm tắt công khai")
+    MERGE = "merge", _("Gộp vào ý kiến khác")
+    MERGE_IN = "merge_in", _("Nhận ý kiến gộp vào")
+    DECLINE = "decline", _("Không thụ lý")
+    LEGAL_TRACK = "legal_track", _("Chuyển xử lý theo quy định")
+    ASSIGN = "assign", _("Giao xử lý")
+    FORWARD = "forward", _("Chuyển cấp có thẩm quyền")
+    ACCEPT = "accept", _("Nhận xử lý")
+    RETURN = "return", _("Trả lại")
+    EXTENSION_REQUESTED = "extension_requested", _("Xin gia hạn")
+    EXTENSION_GRANTED = "extension_granted", _("Đồng ý gia hạn")
+    EXTENSION_REFUSED = "extension_refused", _("Không đồng ý gia hạn")
+    ANSWER_AT_DIALOGUE = "answer_at_dialogue", _("Trả lời tại hội nghị")
+    RECORD_ANSWER = "record_answer", _("Ghi trả lời")
+    APPROVE = "approve", _("Duyệt trả lời")
+    RETURN_ANSWER = "return_answer", _("Trả lại trả lời")
+    PUBLISH = "publish", _("Công khai")
+    CLOSE = "close", _("Kết thúc")
+    FEEDBACK = "feedback", _("Người gửi đánh giá")
+    REOPEN = "reopen", _("Mở lại xem xét")
+
+
 class HistoryEntry(models.Model):
     """One step of a petition's timeline: who did what, when, from which state to which. Append-only."""
 
@@ -498,7 +525,7 @@ class HistoryEntry(models.Model):
         verbose_name=_("người thực hiện"),
     )
     actor_label = models.CharField(_("người, đơn vị thực hiện"), max_length=200, blank=True)
-    action = models.CharField(_("thao tác"), max_length=40)
+    action = models.CharField(_("thao tác"), max_length=40, choices=HistoryAction)
     from_status = models.CharField(_("từ trạng thái"), max_length=24, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=24, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)

@@ -29,20 +29,6 @@ TEMPLATE = "plans/dialogue.html"
 ANNOUNCEMENT_TEMPLATE = "plans/announcement.html"
 PAGE_SIZE = 25
 OPEN = (St.PLANNED, St.SCHEDULED, St.ANNOUNCED)
-EVENT_LABELS = {
-    "create": "Tạo buổi",
-    "schedule": "Ấn định thời gian, địa điểm",
-    "reschedule": "Đổi thời gian",
-    "members": "Phân công thư ký, bộ phận tiếp nhận",
-    "agenda": "Sửa chương trình",
-    "announce": "Đăng thông báo",
-    "invite": "Gửi giấy mời",
-    "attendance": "Điểm danh",
-    "hold": "Đã tổ chức",
-    "print_slips": "In phiếu",
-    "conclude": "Kết luận",
-    "cancel": "Hủy buổi",
-}
 
 
 # ---------------------------------------------------------------- finding the dialogue
@@ -153,7 +139,7 @@ class _Page:
 def _events(dialogue: Dialogue) -> list[DialogueEvent]:
     events = list(dialogue.events.select_related("actor__person").order_by("-at", "-id")[:100])
     for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.label = event.get_action_display()
     return events
 
 

@@ -413,6 +413,23 @@ class SpeakerRequest(models.Model):
         return f"{self.name}: {self.summary[:50]}"
 
 
+class DialogueEventAction(models.TextChoices):
+    """The steps of a dialogue's history (nhật ký buổi), as staff read them (DialogueEvent.action)."""
+
+    CREATE = "create", _("Tạo buổi")
+    SCHEDULE = "schedule", _("Ấn định thời gian, địa điểm")
+    RESCHEDULE = "reschedule", _("Đổi thời gian")
+    MEMBERS = "members", _("Phân công thư ký, bộ phận tiếp nhận")
+    AGENDA = "agenda", _("Sửa chương trình")
+    ANNOUNCE = "announce", _("Đăng thông báo")
+    INVITE = "invite", _("Gửi giấy mời")
+    ATTENDANCE = "attendance", _("Điểm danh")
+    HOLD = "hold", _("Đã tổ chức")
+    PRINT_SLIPS = "print_slips", _("In phiếu")
+    CONCLUDE = "conclude", _("Kết luận")
+    CANCEL = "cancel", _("Hủy buổi")
+
+
 class DialogueEvent(models.Model):
     """The history of a dialogue (nhật ký buổi): every action on it, who did it, when, from which status to which.
     Append-only: written by plans.actions in the same transaction as the change."""
@@ -422,7 +439,7 @@ class DialogueEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người làm")
     )
-    action = models.CharField(_("thao tác"), max_length=32)
+    action = models.CharField(_("thao tác"), max_length=32, choices=DialogueEventAction)
     from_status = models.CharField(_("từ trạng thái"), max_length=16, blank=True)
     to_status = models.CharField(_("sang trạng thái"), max_length=16, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)

@@ -340,3 +340,16 @@ def test_the_demos_hall_answers_are_the_entries_the_actions_write(demo):
     actions.approve_answer(petition, by=users["bithu"])
     actions.publish(petition, by=users["vanphong"])
     assert _entries(shown.petition, "answer_at_dialogue") == _entries(petition, "answer_at_dialogue")
+
+
+def test_every_step_of_every_history_has_its_vietnamese_label(demo):
+    """A step written without a label would show its code ("return_answer") on the timeline."""
+    from doithoai.petitions.models import HistoryAction, HistoryEntry
+    from doithoai.plans.models import DialogueEvent, DialogueEventAction
+
+    petition_steps = set(HistoryEntry.objects.values_list("action", flat=True).distinct())
+    dialogue_steps = set(DialogueEvent.objects.values_list("action", flat=True).distinct())
+    assert petition_steps and petition_steps <= set(HistoryAction.values), petition_steps - set(HistoryAction.values)
+    assert dialogue_steps and dialogue_steps <= set(DialogueEventAction.values), dialogue_steps - set(
+        DialogueEventAction.values
+    )
