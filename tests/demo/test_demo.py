@@ -184,9 +184,8 @@ def test_published_answers_are_approved_and_some_overdue_work_remains(demo):
     assert Answer.objects.filter(published_at__isnull=False, approved_at__isnull=True).count() == 0
     assert Answer.objects.filter(published_at__isnull=False).count() >= 30
     assert Assignment.objects.filter(lead__kind="higher_authority").exclude(outgoing_number="").exists()
-    from doithoai.petitions.queries import overdue
 
-    assert overdue(Petition.objects.all()).exists()
+    assert Petition.objects.overdue().exists()
 
 
 def test_tasks_of_section_iii_with_one_party_cell_not_confirmed(demo):
