@@ -6,6 +6,8 @@ import pytest
 
 from tests import factories
 
+pytest_plugins = ["tests.render_capture"]  # writes the rendered pages only when DOITHOAI_CAPTURE_HTML is set
+
 # Live-server browser tests drive a sync Playwright inside pytest's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -313,8 +313,8 @@ def _announcement(commune: Commune, dialogue: Dialogue, published: dt.datetime) 
         broadcast_schedule=announcing.broadcast_schedule(dialogue, published.date()),
         published_at=at,
         published_by=commune.users["trungtam"],
-        last_allowed_on=announcing.last_publication_day(dialogue),
-        is_late=announcing.is_late(dialogue, at),
+        last_allowed_on=dialogue.last_announcement_day,
+        is_late=dialogue.announcement_is_late(at),
     )
 
 

@@ -284,7 +284,7 @@ def create_section_iii_tasks(plan: Plan, *, by) -> list[PlanTask]:
         if dialogue.kind != Dialogue.Kind.BUSINESS:
             wanted += [(org, dialogue, PlanTask.Purpose.GATHER, "III.2", day - dt.timedelta(days=7)) for org in mass]
         if dialogue.needs_announcement:
-            last_day = announcing.last_publication_day(dialogue)
+            last_day = dialogue.last_announcement_day
             wanted += [(org, dialogue, PlanTask.Purpose.ANNOUNCE, "III.3", last_day) for org in publishers.values()]
     created = [
         PlanTask(
@@ -589,12 +589,12 @@ def publish_announcement(announcement: Announcement, *, by, late_reason: str = "
     now = clock.now()
     if now >= dialogue.starts_at:
         raise ActionError("Buổi đã bắt đầu: không đăng thông báo nữa.")
-    late = announcing.is_late(dialogue, now)
+    late = dialogue.announcement_is_late(now)
     reason = nfc(late_reason)[:2000]
     if late and not reason:
         raise ValidationError({"late_reason": ["Đăng muộn hơn hạn 07 ngày: xin ghi lý do (được lưu làm căn cứ)."]})
     announcement.published_at, announcement.published_by = now, by
-    announcement.last_allowed_on = announcing.last_publication_day(dialogue)
+    announcement.last_allowed_on = dialogue.last_announcement_day
     announcement.is_late, announcement.late_reason = late, reason if late else ""
     announcement.save()
     note = "Đăng muộn" + (f": {reason}" if reason else "") if late else "Đăng đúng hạn"

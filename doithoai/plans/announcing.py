@@ -1,5 +1,5 @@
-"""The announcement of a dialogue (thông báo): the 7-day rule, the portal text, the radio script and the
-broadcast schedule. Pure functions: they read the dialogue (and its agenda) but never write."""
+"""The announcement of a dialogue (thông báo): the portal text, the radio script and the broadcast schedule (the
+7-day rule itself is on the model: Dialogue.last_announcement_day). Pure functions: they read the dialogue (and its agenda) but never write."""
 
 import datetime as dt
 import re
@@ -10,10 +10,6 @@ from django.utils import timezone
 from doithoai.lib import clock
 from doithoai.lib.text import fold, lower_first, nfc
 from doithoai.plans.models import Dialogue
-
-# DESIGN §4: conferences and business dialogues are announced at least 7 calendar days before they start.
-NOTICE_DAYS = 7
-KINDS_WITH_NOTICE = (Dialogue.Kind.CONFERENCE, Dialogue.Kind.BUSINESS)
 
 # The radio broadcasts of the commune: a morning and an afternoon slot (label, hour, minute).
 MORNING = ("Buổi sáng", 6, 0)
@@ -74,34 +70,6 @@ _INTEGER = re.compile(r"\d+")
 # "quý III", "Phần II": Roman numerals after the words that take them.
 _ROMAN = re.compile(r"(?<!\w)((?:[Qq]uý|[Pp]hần|[Mm]ục|[Kk]hóa|[Cc]hương|[Kk]ỳ) )([IVX]{1,4})(?!\w)")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-
-
-# ---------------------------------------------------------------- the 7-day rule
-
-
-def last_publication_day(dialogue: Dialogue) -> dt.date | None:
-    """The last local day the announcement may be published on time (start date − 7 days, inclusive)."""
-    if dialogue.kind not in KINDS_WITH_NOTICE or not dialogue.starts_at:
-        return None
-    return timezone.localdate(dialogue.starts_at) - dt.timedelta(days=NOTICE_DAYS)
-
-
-def is_late(dialogue: Dialogue, published_at: dt.datetime) -> bool:
-    """Published on a local day after the last allowed one (the day itself, up to 23:59, is on time)."""
-    last = last_publication_day(dialogue)
-    if last is None:
-        return False
-    if timezone.is_naive(published_at):
-        published_at = timezone.make_aware(published_at)
-    return timezone.localdate(published_at) > last
-
-
-def days_left(dialogue: Dialogue, today: dt.date | None = None) -> int | None:
-    """Calendar days from today to the last allowed publication day; 0 on the day, negative once passed."""
-    last = last_publication_day(dialogue)
-    if last is None:
-        return None
-    return (last - (today or clock.today())).days
 
 
 # ---------------------------------------------------------------- Vietnamese numbers, dates and times in words

@@ -108,7 +108,7 @@ class _Page:
         replies = {choice: 0 for choice in Invitation.Reply.values}
         for invitation in self.invitations:
             replies[invitation.reply] += 1
-        days_left = announcing.days_left(d, today)
+        days_left = d.announcement_days_left(today)
         return {
             "dialogue": d,
             "page": self,
@@ -123,7 +123,7 @@ class _Page:
             "reply_choices": Invitation.Reply.choices,
             "events": _events(d),
             "announcement": published[0] if published else None,
-            "last_day": announcing.last_publication_day(d),
+            "last_day": d.last_announcement_day,
             "days_left": days_left,
             "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
             "today": today,
@@ -149,7 +149,7 @@ def _next_step(dialogue: Dialogue, page: _Page, published) -> str:
         return "Ấn định ngày, giờ, địa điểm tổ chức."
     if dialogue.status == St.SCHEDULED:
         if dialogue.needs_announcement:
-            last = announcing.last_publication_day(dialogue)
+            last = dialogue.last_announcement_day
             return f"Đăng thông báo trên Cổng thông tin và Đài truyền thanh, chậm nhất ngày {last:%d/%m/%Y}."
         return "Gửi giấy mời; sau buổi, ghi “Đã tổ chức”."
     if dialogue.status == St.ANNOUNCED:
@@ -357,7 +357,7 @@ def _announcement_context(request, dialogue: Dialogue, form=None, errors=None) -
     draft = next((a for a in announcements if a.published_at is None), None)
     dated = bool(dialogue.starts_at) and dialogue.status in (St.SCHEDULED, St.ANNOUNCED)
     can_publish = dated and dialogue.status == St.SCHEDULED and dialogue.starts_at > now
-    late = announcing.is_late(dialogue, now) if dialogue.starts_at else False
+    late = dialogue.announcement_is_late(now) if dialogue.starts_at else False
     if form is None and can_publish:
         initial = (
             {"portal_text": draft.portal_text, "radio_script": draft.radio_script}
@@ -373,8 +373,8 @@ def _announcement_context(request, dialogue: Dialogue, form=None, errors=None) -
         schedule = (published.broadcast_schedule if published and not can_publish else None) or (
             announcing.broadcast_schedule(dialogue, today)
         )
-    last_day = announcing.last_publication_day(dialogue)
-    days_left = announcing.days_left(dialogue, today)
+    last_day = dialogue.last_announcement_day
+    days_left = dialogue.announcement_days_left(today)
     if published:
         published.days_late = _days_late(published)
     return {
@@ -431,7 +431,7 @@ def announcement_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Lưu bản soạn: the texts kept as a draft (and the broadcast schedule from today)."""
     dialogue = _announcer(request, pk)
     form = f.AnnouncementForm(
-        request.POST, late=announcing.is_late(dialogue, clock.now()) if dialogue.starts_at else False
+        request.POST, late=dialogue.announcement_is_late(clock.now()) if dialogue.starts_at else False
     )
     if form.is_valid():
         d = form.cleaned_data
@@ -452,7 +452,7 @@ def announcement_save(request: HttpRequest, pk: int) -> HttpResponse:
 def announcement_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Đăng thông báo: the texts as edited are saved and published now (late: with the reason, recorded)."""
     dialogue = _announcer(request, pk)
-    late = announcing.is_late(dialogue, clock.now()) if dialogue.starts_at else False
+    late = dialogue.announcement_is_late(clock.now()) if dialogue.starts_at else False
     form = f.AnnouncementForm(request.POST, late=late, publishing=True)
     if form.is_valid():
         d = form.cleaned_data
@@ -501,7 +501,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     due = list(queries.due_announcements(units)[:200])
     for d in due:
-        d.last_day = announcing.last_publication_day(d)
+        d.last_day = d.last_announcement_day
         d.days_left = (d.last_day - today).days
     optional = list(queries.optional_announcements(units)[:200])
     published = (

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doithoai.lib import clock
@@ -73,6 +74,12 @@ class DialogueKind(models.TextChoices):
     BUSINESS = "business", _("Đối thoại với doanh nghiệp")
     RECEPTION = "reception", _("Ngày tiếp công dân")
     AD_HOC = "ad_hoc", _("Đối thoại đột xuất")
+
+
+# The 7-day rule (plan III.3, DESIGN §4): conferences and business dialogues are announced on the portal and the radio
+# at least 7 calendar days before they start.
+NOTICE_DAYS = 7
+KINDS_WITH_NOTICE = (DialogueKind.CONFERENCE, DialogueKind.BUSINESS)
 
 
 class DialogueStatus(models.TextChoices):
@@ -170,7 +177,29 @@ class Dialogue(models.Model):
     @property
     def needs_announcement(self) -> bool:
         """Conferences and business dialogues are announced at least 7 days before (plan III.3)."""
-        return self.kind in (self.Kind.CONFERENCE, self.Kind.BUSINESS)
+        return self.kind in KINDS_WITH_NOTICE
+
+    @property
+    def last_announcement_day(self) -> dt.date | None:
+        """The last local day the announcement may be published on time (start date − 7 days, inclusive); None when
+        the rule does not apply (another kind) or there is no date yet."""
+        if not self.needs_announcement or not self.starts_at:
+            return None
+        return timezone.localdate(self.starts_at) - dt.timedelta(days=NOTICE_DAYS)
+
+    def announcement_is_late(self, published_at: dt.datetime) -> bool:
+        """Published on a local day after the last allowed one (the day itself, up to 23:59, is on time)."""
+        last = self.last_announcement_day
+        if last is None:
+            return False
+        if timezone.is_naive(published_at):
+            published_at = timezone.make_aware(published_at)
+        return timezone.localdate(published_at) > last
+
+    def announcement_days_left(self, today: dt.date | None = None) -> int | None:
+        """Calendar days from today to the last allowed publication day; 0 on the day, negative once passed."""
+        last = self.last_announcement_day
+        return None if last is None else (last - (today or clock.today())).days
 
     @property
     def has_started(self) -> bool:

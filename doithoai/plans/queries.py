@@ -8,7 +8,7 @@ from django.utils import timezone
 from doithoai.accounts.models import Unit
 from doithoai.lib import clock
 from doithoai.lib.text import nfc_line
-from doithoai.plans.models import Announcement, Dialogue, Plan
+from doithoai.plans.models import KINDS_WITH_NOTICE, NOTICE_DAYS, Announcement, Dialogue, Plan
 
 HELD = (Dialogue.Status.HELD, Dialogue.Status.CONCLUDED)
 # Not coming any more: held, concluded or cancelled.
@@ -88,13 +88,6 @@ def first_publication(dialogue: Dialogue):
     return min(published) if published else None
 
 
-def last_announcement_day(dialogue: Dialogue) -> dt.date | None:
-    """The last allowed day to publish the announcement: 7 calendar days before the start (inclusive)."""
-    from doithoai.plans.announcing import last_publication_day
-
-    return last_publication_day(dialogue)
-
-
 def announcement_units(user) -> list[int]:
     """Units where the user publishes announcements (the service centre) or coordinates."""
     from doithoai.accounts import permissions
@@ -105,17 +98,16 @@ def announcement_units(user) -> list[int]:
 def due_announcements(unit_ids, *, within_days: int | None = None) -> QuerySet[Dialogue]:
     """Dialogues of the units that must still be announced (conference or business, scheduled, not started),
     soonest first; with `within_days`, only those whose last allowed day is at most that many days away."""
-    from doithoai.plans import announcing
 
     now = clock.now()
     qs = Dialogue.objects.filter(
         unit_id__in=unit_ids,
-        kind__in=announcing.KINDS_WITH_NOTICE,
+        kind__in=KINDS_WITH_NOTICE,
         status=Dialogue.Status.SCHEDULED,
         starts_at__gt=now,
     )
     if within_days is not None:
-        limit = clock.today() + dt.timedelta(days=within_days + announcing.NOTICE_DAYS + 1)
+        limit = clock.today() + dt.timedelta(days=within_days + NOTICE_DAYS + 1)
         qs = qs.filter(starts_at__lt=clock.local_datetime(limit))
     return qs.select_related("unit").order_by("starts_at", "pk")
 
@@ -123,11 +115,10 @@ def due_announcements(unit_ids, *, within_days: int | None = None) -> QuerySet[D
 def optional_announcements(unit_ids) -> QuerySet[Dialogue]:
     """Dated dialogues of the units that may be announced though no 7-day rule applies (the quarterly giao ban,
     an ad hoc dialogue), not yet announced and not started, soonest first."""
-    from doithoai.plans import announcing
 
     return (
         Dialogue.objects.filter(unit_id__in=unit_ids, status=Dialogue.Status.SCHEDULED, starts_at__gt=clock.now())
-        .exclude(kind__in=(*announcing.KINDS_WITH_NOTICE, Dialogue.Kind.RECEPTION))
+        .exclude(kind__in=(*KINDS_WITH_NOTICE, Dialogue.Kind.RECEPTION))
         .select_related("unit")
         .order_by("starts_at", "pk")
     )

@@ -15,7 +15,7 @@ from doithoai.accounts.models import RoleAssignment, Unit
 from doithoai.lib.urls import absolute_url
 from doithoai.notifications.models import Notification
 from doithoai.petitions.reminders import Message, email_of
-from doithoai.plans import announcing, queries
+from doithoai.plans import queries
 
 ANNOUNCE_BEFORE = 2  # days before the last allowed day when the service centre is reminded
 
@@ -40,7 +40,7 @@ def announcement_messages(units: list[Unit], today: dt.date) -> list[Message]:
         people.setdefault(role.unit_id, []).append(role.user)
     messages = []
     for dialogue in dialogues:
-        last_day = announcing.last_publication_day(dialogue)
+        last_day = dialogue.last_announcement_day
         left = (last_day - today).days
         if left > ANNOUNCE_BEFORE:
             continue

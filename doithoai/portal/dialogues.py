@@ -125,7 +125,7 @@ def dialogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dialogue": dialogue,
         "unit": dialogue.unit,
         "announcement": announcement,
-        "last_day": plan_queries.last_announcement_day(dialogue),
+        "last_day": dialogue.last_announcement_day,
         "open_for_speakers": _closed_reason(dialogue) is None,
         "takes_opinions": dialogue.status in plan_actions.OPEN_FOR_SPEAKERS
         and dialogue.kind != Dialogue.Kind.RECEPTION,

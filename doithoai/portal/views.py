@@ -115,7 +115,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "today": today,
         "role_codes": permissions.role_codes(user),
         "province_rows": _province_rows(province_units) if province_units else [],
-        "last_days": {d.pk: plan_queries.last_announcement_day(d) for d in coming},
+        "last_days": {d.pk: d.last_announcement_day for d in coming},
         "seats": coming_seats + past_seats,
         "coming_seats": coming_seats,
         "past_seats": past_seats,
@@ -177,7 +177,7 @@ def _announce_due(user, today: dt.date) -> list[Dialogue]:
         return []
     due = list(due_announcements(units, within_days=7)[:20])
     for d in due:
-        d.last_day = plan_queries.last_announcement_day(d)
+        d.last_day = d.last_announcement_day
         d.days_left = (d.last_day - today).days
     return due
 

@@ -88,7 +88,7 @@ def test_dialogues_are_in_the_state_of_late_november(demo):
     assert conference.minutes and conference.conclusion
     assert conference.speaker_requests.filter(status="spoke").exists()
     published = conference.announcements.get().published_at
-    assert timezone.localdate(published) <= queries.last_announcement_day(conference)
+    assert timezone.localdate(published) <= conference.last_announcement_day
 
 
 def test_the_plan_carries_the_seed_section_by_section(demo):

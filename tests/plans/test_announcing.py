@@ -12,9 +12,6 @@ from doithoai.lib.clock import local_datetime
 from doithoai.plans import announcing
 from doithoai.plans.announcing import (
     broadcast_schedule,
-    days_left,
-    is_late,
-    last_publication_day,
     number_words,
     portal_text,
     radio_script,
@@ -37,85 +34,85 @@ def dialogue_at(day: dt.date, hour: int = 8, minute: int = 0, kind: str = Kind.C
 
 
 def test_last_publication_day_is_seven_calendar_days_before_the_start():
-    assert last_publication_day(dialogue_at(dt.date(2026, 6, 12))) == dt.date(2026, 6, 5)
+    assert dialogue_at(dt.date(2026, 6, 12)).last_announcement_day == dt.date(2026, 6, 5)
 
 
 def test_business_dialogue_has_the_same_rule():
-    assert last_publication_day(dialogue_at(dt.date(2026, 10, 16), kind=Kind.BUSINESS)) == dt.date(2026, 10, 9)
+    assert dialogue_at(dt.date(2026, 10, 16), kind=Kind.BUSINESS).last_announcement_day == dt.date(2026, 10, 9)
 
 
 @pytest.mark.parametrize("kind", [Kind.REGULAR, Kind.RECEPTION, Kind.AD_HOC])
 def test_kinds_without_the_rule_have_no_last_day(kind):
     dialogue = dialogue_at(dt.date(2026, 6, 12), kind=kind)
-    assert last_publication_day(dialogue) is None
-    assert days_left(dialogue, dt.date(2026, 6, 1)) is None
-    assert not is_late(dialogue, local_datetime(dt.date(2026, 6, 11), 9))
+    assert dialogue.last_announcement_day is None
+    assert dialogue.announcement_days_left(dt.date(2026, 6, 1)) is None
+    assert not dialogue.announcement_is_late(local_datetime(dt.date(2026, 6, 11), 9))
 
 
 def test_tentative_month_has_no_last_day():
     dialogue = Dialogue(kind=Kind.CONFERENCE, title="Hội nghị", tentative_month=dt.date(2026, 6, 1))
-    assert last_publication_day(dialogue) is None
-    assert days_left(dialogue, dt.date(2026, 5, 1)) is None
-    assert not is_late(dialogue, local_datetime(dt.date(2026, 6, 30), 9))
+    assert dialogue.last_announcement_day is None
+    assert dialogue.announcement_days_left(dt.date(2026, 5, 1)) is None
+    assert not dialogue.announcement_is_late(local_datetime(dt.date(2026, 6, 30), 9))
 
 
 def test_publishing_exactly_seven_days_before_is_on_time():
     dialogue = dialogue_at(dt.date(2026, 6, 12))
-    assert not is_late(dialogue, local_datetime(dt.date(2026, 6, 5), 9))
+    assert not dialogue.announcement_is_late(local_datetime(dt.date(2026, 6, 5), 9))
 
 
 def test_publishing_six_days_before_is_late():
     dialogue = dialogue_at(dt.date(2026, 6, 12))
-    assert is_late(dialogue, local_datetime(dt.date(2026, 6, 6), 9))
+    assert dialogue.announcement_is_late(local_datetime(dt.date(2026, 6, 6), 9))
 
 
 def test_23_59_local_on_the_last_day_is_on_time_and_midnight_is_late():
     dialogue = dialogue_at(dt.date(2026, 6, 12))
-    assert not is_late(dialogue, local_datetime(dt.date(2026, 6, 5), 23, 59))
-    assert is_late(dialogue, local_datetime(dt.date(2026, 6, 6), 0, 0))
+    assert not dialogue.announcement_is_late(local_datetime(dt.date(2026, 6, 5), 23, 59))
+    assert dialogue.announcement_is_late(local_datetime(dt.date(2026, 6, 6), 0, 0))
 
 
 def test_the_midnight_boundary_is_local_not_utc():
     dialogue = dialogue_at(dt.date(2026, 6, 12))
     # 17:30 UTC on the 5th is 00:30 on the 6th in Hà Nội: late, although the UTC date is still the last day.
-    assert is_late(dialogue, dt.datetime(2026, 6, 5, 17, 30, tzinfo=dt.UTC))
+    assert dialogue.announcement_is_late(dt.datetime(2026, 6, 5, 17, 30, tzinfo=dt.UTC))
     # 16:59 UTC on the 5th is 23:59 local: on time.
-    assert not is_late(dialogue, dt.datetime(2026, 6, 5, 16, 59, tzinfo=dt.UTC))
+    assert not dialogue.announcement_is_late(dt.datetime(2026, 6, 5, 16, 59, tzinfo=dt.UTC))
 
 
 def test_an_early_local_start_counts_from_its_local_date_not_its_utc_date():
     # 06:30 in Hà Nội is 23:30 UTC of the previous day; 07:00 is exactly midnight UTC of the same day.
     early = dialogue_at(dt.date(2026, 6, 12), hour=6, minute=30)
     assert early.starts_at.astimezone(dt.UTC).date() == dt.date(2026, 6, 11)
-    assert last_publication_day(early) == dt.date(2026, 6, 5)
-    assert not is_late(early, local_datetime(dt.date(2026, 6, 5), 23, 59))
+    assert early.last_announcement_day == dt.date(2026, 6, 5)
+    assert not early.announcement_is_late(local_datetime(dt.date(2026, 6, 5), 23, 59))
     seven = dialogue_at(dt.date(2026, 6, 12), hour=7)
     assert seven.starts_at.astimezone(dt.UTC) == dt.datetime(2026, 6, 12, 0, 0, tzinfo=dt.UTC)
-    assert last_publication_day(seven) == dt.date(2026, 6, 5)
+    assert seven.last_announcement_day == dt.date(2026, 6, 5)
 
 
 def test_rule_crosses_the_end_of_a_month():
-    assert last_publication_day(dialogue_at(dt.date(2026, 7, 3))) == dt.date(2026, 6, 26)
-    assert last_publication_day(dialogue_at(dt.date(2026, 3, 5))) == dt.date(2026, 2, 26)
+    assert dialogue_at(dt.date(2026, 7, 3)).last_announcement_day == dt.date(2026, 6, 26)
+    assert dialogue_at(dt.date(2026, 3, 5)).last_announcement_day == dt.date(2026, 2, 26)
 
 
 def test_rule_crosses_the_end_of_a_year():
     dialogue = dialogue_at(dt.date(2027, 1, 5))
-    assert last_publication_day(dialogue) == dt.date(2026, 12, 29)
-    assert not is_late(dialogue, local_datetime(dt.date(2026, 12, 29), 23, 59))
-    assert is_late(dialogue, local_datetime(dt.date(2026, 12, 30), 0, 0))
+    assert dialogue.last_announcement_day == dt.date(2026, 12, 29)
+    assert not dialogue.announcement_is_late(local_datetime(dt.date(2026, 12, 29), 23, 59))
+    assert dialogue.announcement_is_late(local_datetime(dt.date(2026, 12, 30), 0, 0))
 
 
 def test_days_left_counts_calendar_days_and_goes_negative():
     dialogue = dialogue_at(dt.date(2026, 6, 12))
-    assert days_left(dialogue, dt.date(2026, 6, 1)) == 4
-    assert days_left(dialogue, dt.date(2026, 6, 5)) == 0
-    assert days_left(dialogue, dt.date(2026, 6, 7)) == -2
+    assert dialogue.announcement_days_left(dt.date(2026, 6, 1)) == 4
+    assert dialogue.announcement_days_left(dt.date(2026, 6, 5)) == 0
+    assert dialogue.announcement_days_left(dt.date(2026, 6, 7)) == -2
 
 
 def test_days_left_defaults_to_the_demo_aware_today(frozen_demo_now):
     dialogue = dialogue_at(dt.date(2026, 12, 10))  # last day 3/12; demo today 27/11/2026
-    assert days_left(dialogue) == 6
+    assert dialogue.announcement_days_left() == 6
 
 
 # ---------------------------------------------------------------- numbers, dates and times in words
