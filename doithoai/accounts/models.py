@@ -161,6 +161,11 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def contact_email(self) -> str:
+        """Where messages to this account go: its own address, else its person's ("" when neither has one)."""
+        return self.email or (self.person.email if self.person_id else "")
+
 
 class RoleAssignmentRole(models.TextChoices):
     COORDINATOR = "coordinator", _("Văn phòng Đảng ủy (điều phối)")

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,7 +29,14 @@ from doithoai.petitions import actions
 from doithoai.petitions.actions import ActionError
 from doithoai.petitions.agency_forms import AnswerForm, ExtensionForm, ReturnForm
 from doithoai.petitions.detail_views import FILE_TYPES
-from doithoai.petitions.models import Answer, Assignment, ExtensionRequest, HistoryAction, HistoryEntry
+from doithoai.petitions.models import (
+    Answer,
+    Assignment,
+    ExtensionRequest,
+    HistoryAction,
+    HistoryEntry,
+    excerpt_annotations,
+)
 
 Role = permissions.Role
 A = Assignment.Status
@@ -155,8 +161,7 @@ def _rows(qs, answered_at, listed):
             answered_on=Subquery(answered_at),
             done=Case(When(status=A.ANSWERED, then=Value(1)), default=Value(0), output_field=IntegerField()),
             open_deadline=Case(When(status__in=OPEN, then=F("deadline")), default=None),
-            excerpt=Substr("petition__content", 1, EXCERPT),
-            content_length=Length("petition__content"),
+            **excerpt_annotations("petition__content", EXCERPT),
             extension_until=Subquery(pending.order_by("-requested_at").values("requested_deadline")[:1]),
             sent_back_reason=Subquery(sent_back.values("note")[:1]),
         )

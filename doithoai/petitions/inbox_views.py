@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Length, Substr
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -34,7 +33,7 @@ from doithoai.petitions.inbox_forms import (
     InboxFilterForm,
     unbound_bulk_forms,
 )
-from doithoai.petitions.models import OPEN_STATUSES, Assignment, Petition, overdue_q
+from doithoai.petitions.models import OPEN_STATUSES, Assignment, Petition, excerpt_annotations, overdue_q
 from doithoai.petitions.queries import normalise_code
 
 Role = permissions.Role
@@ -256,16 +255,10 @@ def _rows(qs: QuerySet[Petition]) -> QuerySet[Petition]:
         queryset=Assignment.objects.filter(is_current=True).select_related("lead").only("petition_id", "lead__name"),
         to_attr="current_assignments",
     )
-    excerpt = Case(
-        When(kind__in=list(CONFIDENTIAL_LABELS), then=Value("")),
-        default=Substr("content", 1, EXCERPT),
-        output_field=CharField(),
-    )
-    length = Case(When(kind__in=list(CONFIDENTIAL_LABELS), then=Value(0)), default=Length("content"))
     return (
         qs.select_related("topic__parent")
         .prefetch_related(current)
-        .annotate(excerpt=excerpt, content_length=length, status_rank=_status_rank())
+        .annotate(**excerpt_annotations(length=EXCERPT, hidden_kinds=CONFIDENTIAL_LABELS), status_rank=_status_rank())
         .only(
             "code",
             "received_at",

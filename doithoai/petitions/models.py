@@ -7,7 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Length, Substr
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from doithoai.lib import clock
@@ -105,7 +107,27 @@ class PetitionChannel(models.TextChoices):
     LETTER = "letter", _("Thư, đơn")
 
 
+def excerpt_annotations(field: str = "content", length: int = 140, *, hidden_kinds=()) -> dict:
+    """`excerpt` (the first `length` characters of an opinion's text, read by the database, not the whole text) and
+    `content_length` (to know whether it was cut), for lists; of `hidden_kinds` (a khiếu nại's, a tố cáo's in the
+    inbox) neither. `field` reaches the text from another model ("petition__content" from an assignment)."""
+    excerpt, size = Substr(field, 1, length), Length(field)
+    if hidden_kinds:
+        kind = field.removesuffix("content") + "kind"
+        excerpt = Case(
+            When(**{f"{kind}__in": list(hidden_kinds)}, then=Value("")),
+            default=excerpt,
+            output_field=models.CharField(),
+        )
+        size = Case(When(**{f"{kind}__in": list(hidden_kinds)}, then=Value(0)), default=size)
+    return {"excerpt": excerpt, "content_length": size}
+
+
 class PetitionQuerySet(models.QuerySet):
+    def with_excerpt(self, length: int = 140, *, hidden_kinds=()) -> "PetitionQuerySet":
+        """Each opinion with `excerpt` and `content_length` (excerpt_annotations)."""
+        return self.annotate(**excerpt_annotations(length=length, hidden_kinds=hidden_kinds))
+
     def overdue(self, today: dt.date | None = None) -> "PetitionQuerySet":
         """Still awaiting an answer, past the deadline (derived, never stored; today in Asia/Ho_Chi_Minh)."""
         return self.filter(overdue_q(today or clock.today()))
@@ -244,6 +266,10 @@ class Petition(models.Model):
         # The code only: wherever a petition is named (the admin's lists and links, logs), its text is not shown,
         # and a denunciation's first words cannot leak through a label.
         return self.code
+
+    def get_status_url(self) -> str:
+        """The public status page of this opinion's tracking code (tra cứu), a path."""
+        return reverse("portal:petition_status", args=[self.code])
 
     @property
     def is_overdue(self) -> bool:

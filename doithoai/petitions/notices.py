@@ -17,7 +17,8 @@ N = Notification.Kind
 
 
 def status_url(petition: Petition) -> str:
-    return absolute_url(reverse("portal:petition_status", args=[petition.code]))
+    """The status page's full address, as printed and sent (receipts, QR codes, messages, the API)."""
+    return absolute_url(petition.get_status_url())
 
 
 def _latest_entry_id(petition: Petition) -> int:
@@ -70,17 +71,13 @@ def _staff(unit_id: int, role: str, organization_id: int | None = None) -> list[
     return [r.user for r in roles]
 
 
-def _email_of(user: User) -> str:
-    return user.email or (user.person.email if user.person_id else "")
-
-
 def _tell_staff(users, event_key: str, kind: str, subject: str, body: str, petition: Petition) -> None:
     for user in users:
         notify(
             f"{event_key}:user:{user.pk}",
             kind=kind,
             channel="email",
-            recipient=_email_of(user),
+            recipient=user.contact_email,
             subject=subject,
             body=body,
             petition=petition,

@@ -135,15 +135,11 @@ class Staff:
         return cls(officers, coordinators, chairs)
 
 
-def email_of(user: User) -> str:
-    return user.email or (user.person.email if user.person_id else "")
-
-
 def _people(users, key: str) -> list[tuple[str, User | None, str]]:
     """(event key, account, address) for each account with an address, one message per address."""
     seen, out = set(), []
     for user in users:
-        address = email_of(user)
+        address = user.contact_email
         if address and address.lower() not in seen:
             seen.add(address.lower())
             out.append((f"{key}:user:{user.pk}", user, address))

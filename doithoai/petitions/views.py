@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -189,7 +188,7 @@ def _recent(user, dialogue: Dialogue | None) -> list[Petition]:
     return _tidy(
         permissions.petitions_visible_to(user)
         .filter(dialogue_id=dialogue.pk, created_by_id=user.pk)
-        .annotate(excerpt=Substr("content", 1, EXCERPT), content_length=Length("content"))
+        .with_excerpt(EXCERPT)
         .only("code", "received_at", "kind", "channel")
         .order_by("-received_at", "-id")[:RECENT]
     )
@@ -366,11 +365,8 @@ class _BatchPage:
             permissions.petitions_visible_to(self.request.user)
             .filter(submitter_organization_id=self.organization.pk)
             .select_related("topic")
-            .annotate(
-                excerpt=Substr("content", 1, EXCERPT),
-                content_length=Length("content"),
-                shown_status=F("merged_into__status"),
-            )
+            .with_excerpt(EXCERPT)
+            .annotate(shown_status=F("merged_into__status"))
             .defer("content", "search_key")
             .order_by("-received_at", "-id")
         )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from doithoai.accounts.models import RoleAssignment, Unit
 from doithoai.lib.urls import absolute_url
 from doithoai.notifications.models import Notification
-from doithoai.petitions.reminders import Message, email_of
+from doithoai.petitions.reminders import Message
 from doithoai.plans import queries
 
 ANNOUNCE_BEFORE = 2  # days before the last allowed day when the service centre is reminded
@@ -63,7 +63,7 @@ def announcement_messages(units: list[Unit], today: dt.date) -> list[Message]:
         kind = Notification.Kind.OVERDUE if late else Notification.Kind.DUE_SOON
         seen = set()
         for user in people.get(dialogue.unit_id, []):
-            address = email_of(user)
+            address = user.contact_email
             if address and address.lower() not in seen:
                 seen.add(address.lower())
                 messages.append(

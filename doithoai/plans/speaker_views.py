@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -375,7 +374,7 @@ def business(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(dialogue=dialogue)
         .filter(Q(submitter_organization__kind=Organization.Kind.BUSINESS) | ~Q(submitter_organization_name=""))
         .select_related("submitter_organization", "topic")
-        .annotate(excerpt=Substr("content", 1, EXCERPT), content_length=Length("content"))
+        .with_excerpt(EXCERPT)
         .only(
             "pk",
             "code",

@@ -292,7 +292,7 @@ def _submit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 receipt = urlencode({"moi": 1, "k": signing.dumps(petition.code, salt=RECEIPT_SALT)})
-                response = redirect(reverse("portal:petition_status", args=[petition.code]) + "?" + receipt)
+                response = redirect(petition.get_status_url() + "?" + receipt)
                 if refused:
                     _remember_refused(response, petition.code, refused, form.cleaned_data["attachments"])
                 return response
@@ -459,5 +459,5 @@ def petition_feedback(request: HttpRequest, petition: Petition) -> HttpResponse:
                 messages.success(request, "Cảm ơn bạn đã đánh giá câu trả lời.")
             else:
                 messages.success(request, "Cảm ơn bạn. Ý kiến đã được chuyển lại Văn phòng Đảng ủy xã để xem xét thêm.")
-            return redirect("portal:petition_status", code=petition.code)
+            return redirect(petition.get_status_url())
     return _status_page(request, petition, form, status=422)

@@ -125,3 +125,10 @@ def test_the_import_page_names_who_uploaded_in_vietnamese_order(client, commune,
     client.force_login(officer)
     html = client.get(reverse("petitions:import")).content.decode()
     assert "ykien.xlsx" in html and "Thân Văn Bình" in html and "Bình Thân Văn" not in html
+
+
+def test_messages_go_to_the_accounts_address_else_its_persons(db):
+    person = Person.objects.create(unit=factories.CommuneFactory(), full_name="Đỗ Minh Tuấn", email="tuan@tanyen.vn")
+    assert factories.UserFactory(email="", person=person).contact_email == "tuan@tanyen.vn"
+    assert factories.UserFactory(email="kinhte@tanyen.vn", person=person).contact_email == "kinhte@tanyen.vn"
+    assert factories.UserFactory(email="", person=None).contact_email == ""
