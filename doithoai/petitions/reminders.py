@@ -5,9 +5,9 @@ For every commune and every current assignment still open:
     away or less, once per assignment and deadline (a granted extension is a new deadline, so a new reminder);
   * "overdue" once the deadline has passed, then again every 5 working days while it stays overdue;
   * "escalation" to the chair(s) once an item is overdue by more than `escalate_after` working days;
-and a daily digest to each coordinator; and (plans/reminders.py) the service centre's announcements that are
-due within 2 days or late. Items forwarded to a higher authority (no accounts there), or whose lead
-agency cannot be reached, are reminded to the coordinators instead.
+and a daily digest to each coordinator. Items forwarded to a higher authority (no accounts there), or whose lead
+agency cannot be reached, are reminded to the coordinators instead. Other apps add their own reminders through
+notifications.reminders (plans/reminders.py: the service centre's announcements due within 2 days or late).
 
 Every message goes through notifications.notify with an event key naming the event, so running the command
 again the same day sends nothing new. Messages carry the tracking code and the public summary, never a
@@ -28,8 +28,9 @@ from doithoai.accounts.models import Organization, RoleAssignment, Unit, User
 from doithoai.lib import clock, workdays
 from doithoai.lib.confidential import CONFIDENTIAL_KINDS
 from doithoai.lib.urls import absolute_url
-from doithoai.notifications.actions import notify
+from doithoai.notifications import reminders as notifications_reminders
 from doithoai.notifications.models import Notification
+from doithoai.notifications.reminders import Message
 from doithoai.petitions import deadlines
 from doithoai.petitions.models import AWAITING_ANSWER, Assignment, Petition
 
@@ -40,7 +41,6 @@ Role = RoleAssignment.Role
 S = Petition.Status
 OVERDUE_EVERY = 5  # working days between two overdue reminders of the same item
 DIGEST_CODES = 20  # overdue codes listed in a digest
-KEY_BATCH = 500  # event keys looked up per query (SQLite's limit on parameters)
 OPEN_ASSIGNMENT = (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED)
 OPEN_PETITION = (S.ASSIGNED, S.FORWARDED)
 # What the messages need of an assignment (never the petition's full text: 10,000 of them are read at once).
@@ -58,20 +58,6 @@ ASSIGNMENT_FIELDS = (
     "petition__kind",
     "petition__public_summary",
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class Message:
-    """One e-mail to one person about one event."""
-
-    key: str
-    kind: str
-    recipient: str
-    subject: str
-    body: str
-    user: User | None = None
-    petition: Petition | None = None
-    unit_id: int | None = None  # whose outbox keeps it, when there is no petition (a digest, an announcement)
 
 
 class WorkCalendar:
@@ -327,8 +313,9 @@ def open_assignments(units: list[Unit]):
     )
 
 
-def collect(units: list[Unit], today: dt.date, *, before: int, escalate_after: int) -> list[Message]:
-    """Every message today calls for (already-sent ones included: `send` skips them)."""
+def collect(units: list[Unit], today: dt.date, *, before: int, escalate_after: int, **_options) -> list[Message]:
+    """The petitions' messages today calls for (already-sent ones included: `send` skips them); registered with
+    notifications.reminders by PetitionsConfig.ready()."""
     assignments = list(open_assignments(units))
     earliest = min([a.deadline for a in assignments] + [today - dt.timedelta(days=60)])
     cal = WorkCalendar(earliest, today + dt.timedelta(days=before * 3 + 30))
@@ -336,40 +323,7 @@ def collect(units: list[Unit], today: dt.date, *, before: int, escalate_after: i
     messages = digest_messages(units, today, cal, staff, before)
     for assignment in assignments:
         messages += assignment_messages(assignment, today, cal, staff, before=before, escalate_after=escalate_after)
-    from doithoai.plans.reminders import announcement_messages  # plans builds on this module
-
-    return messages + announcement_messages(units, today)
-
-
-def already_sent(keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for i in range(0, len(keys), KEY_BATCH):
-        batch = keys[i : i + KEY_BATCH]
-        found.update(Notification.objects.filter(event_key__in=batch).values_list("event_key", flat=True))
-    return found
-
-
-def send(messages: list[Message]) -> Counter:
-    """Queue the messages not sent before; count what was queued, per kind."""
-    sent_before = already_sent([m.key for m in messages])
-    queued: Counter = Counter()
-    for m in messages:
-        if m.key in sent_before:
-            continue
-        notification = notify(
-            m.key,
-            kind=m.kind,
-            channel=Notification.Channel.EMAIL,
-            recipient=m.recipient,
-            subject=m.subject,
-            body=m.body,
-            petition=m.petition,
-            recipient_user=m.user,
-            unit_id=m.unit_id,
-        )
-        if notification is not None:
-            queued[m.kind] += 1
-    return queued
+    return messages
 
 
 def is_day_off(today: dt.date) -> bool:
@@ -399,8 +353,8 @@ def run(
     units = list(units if units is not None else Unit.objects.filter(level=Unit.Level.COMMUNE).order_by("pk"))
     if not units:
         return Counter()
-    messages = collect(units, today, before=before, escalate_after=escalate_after)
-    queued = send(messages)
+    messages = notifications_reminders.collect(units, today, before=before, escalate_after=escalate_after)
+    queued = notifications_reminders.send(messages)
     logger.info(
         "Nhắc việc ngày %s: %s thông báo cần gửi, %s thông báo mới.",
         today.isoformat(),

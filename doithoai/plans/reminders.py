@@ -14,13 +14,13 @@ from django.utils import timezone
 from doithoai.accounts.models import RoleAssignment, Unit
 from doithoai.lib.urls import absolute_url
 from doithoai.notifications.models import Notification
-from doithoai.petitions.reminders import Message
+from doithoai.notifications.reminders import Message
 from doithoai.plans import queries
 
 ANNOUNCE_BEFORE = 2  # days before the last allowed day when the service centre is reminded
 
 
-def announcement_messages(units: list[Unit], today: dt.date) -> list[Message]:
+def announcement_messages(units: list[Unit], today: dt.date, **_options) -> list[Message]:
     """Today's reminders of announcements for the units (already-sent ones included: the caller skips them)."""
     unit_ids = [u.pk for u in units]
     dialogues = list(queries.due_announcements(unit_ids))
