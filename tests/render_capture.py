@@ -4,11 +4,12 @@
 
 Only when that variable is set: every response with an HTML body that a test gets through Django's test `Client`
 (the `client` fixture, `Client(...)`, `follow=True` hops, htmx partials, 422s and 404s alike) is written, raw, to
-`<dir>/<test id, file-safe>/<n>-<METHOD>-<path and query, file-safe>-<status>.html`, n counting the test's
-requests from 1 (redirects and other bodiless responses count too, so the numbering follows the test's steps).
-Each test's folder also holds `index.tsv`: the test id, then one line per response (n, method, path?query,
-status, content type, Location, file). A test's folder is emptied when it makes its first request, so a subset
-can be captured again into the same place. Nothing is normalised here: `bench/compare_rendered.py` does that.
+`<dir>/<test id, file-safe>/<n>-<METHOD>-<path and query, file-safe>-<status>.html`; METHOD ends with `-hx` for an
+htmx request, and n counts the test's requests from 1 (bodiless responses such as redirects count too). Each test's
+folder also holds `index.tsv`: `# <test id>`, then one line per response: n, method, path?query, status, content
+type, Location, file (empty without a body), the `HX-*` response headers. A test's folder is emptied when it makes
+its first request, so a subset can be captured again into the same place. `_source.txt` says which `doithoai` ran.
+Nothing is normalised here: `bench/compare_rendered.py` does that.
 
 Without the variable this module only reads it once: no patch, no hook.
 """
@@ -70,8 +71,21 @@ class Capture:
 
             Client.request = self.original
 
+    def pytest_sessionfinish(self, session):
+        """Which code rendered the pages (a worktree run with the main checkout's venv must import its own)."""
+        import doithoai
+
+        source = Path(doithoai.__file__).resolve().parent
+        (self.root / "_source.txt").write_text(f"{source}\n{Path.cwd()}\n", encoding="utf-8")
+
     def pytest_terminal_summary(self, terminalreporter):
-        terminalreporter.write_line(f"render_capture: {self.pages} HTML pages written to {self.root}")
+        source = Path((self.root / "_source.txt").read_text(encoding="utf-8").split("\n")[0])
+        terminalreporter.write_line(f"render_capture: {self.pages} HTML pages from {source} written to {self.root}")
+        rootdir = terminalreporter.config.rootpath.resolve()
+        if not source.is_relative_to(rootdir):
+            # `.venv/bin/pytest` in a git worktree imports the main checkout's doithoai (its editable install)
+            message = f"render_capture: the pages come from {source}, not from {rootdir}: run `python -m pytest`"
+            terminalreporter.write_line(message, red=True, bold=True)
         for error in self.errors:
             terminalreporter.write_line(f"render_capture: not captured: {error}", red=True)
 
@@ -96,7 +110,7 @@ class Capture:
     def record(self, environ: dict, response):
         self.count += 1
         folder = self.test_folder()
-        method = environ.get("REQUEST_METHOD", "GET")
+        method = environ.get("REQUEST_METHOD", "GET") + ("-hx" if environ.get("HTTP_HX_REQUEST") else "")
         path = environ.get("PATH_INFO", "")
         query = environ.get("QUERY_STRING", "")
         target = f"{path}?{query}" if query else path
@@ -107,7 +121,8 @@ class Capture:
             (folder / name).write_bytes(response.content)
             self.pages += 1
         line = [str(self.count), method, target, str(response.status_code), content_type]
-        line += [response.get("Location", ""), name]
+        hx = "; ".join(f"{key}: {value}" for key, value in sorted(response.items()) if key[:3].lower() == "hx-")
+        line += [response.get("Location", ""), name, hx]
         with open(folder / "index.tsv", "a", encoding="utf-8") as index:
             index.write("\t".join(field.replace("\t", " ").replace("\n", " ") for field in line) + "\n")
 
