@@ -114,6 +114,51 @@ def submit_petition(
     if submission_key and (first := _submitted_with(submission_key, unit)):
         return first
     errors: dict[str, list[str]] = {}
+    content = _checked_content(content, channel, kind, errors)
+    name, phone, email, address = _checked_contact(
+        name, phone, email, address, kind=kind, channel=channel, anonymous=anonymous, consent=consent, errors=errors
+    )
+    _check_belongs(unit, village=village, organization=organization, dialogue=dialogue, channel=channel, errors=errors)
+    try:
+        uploads = check_uploads(attachments)
+    except ValidationError as error:
+        errors.setdefault("attachments", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    _require_intake(by, unit, channel, dialogue, organization)
+    received_at = received_at or clock.now()
+    petition, first = _create_once(
+        unit=unit,
+        content=content,
+        search_key=fold(content),
+        submitter_name=name,
+        submitter_phone=phone,
+        submitter_email=email,
+        submitter_address=address,
+        village=village,
+        submitter_organization=organization,
+        submitter_organization_name=nfc_line(organization_name or (organization.name if organization else ""))[:200],
+        anonymous=anonymous,
+        consent_at=received_at if consent and not anonymous else None,
+        channel=channel,
+        dialogue=dialogue,
+        kind=kind,
+        received_at=received_at,
+        submission_key=submission_key,
+        import_key=import_key,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        deadline=deadlines.deadline_for(unit, kind, "", timezone.localdate(received_at)),
+    )
+    if first is not None:
+        return first
+    _attach(petition, uploads, received_at)
+    _record_receipt(petition, refused_attachments)
+    notices.receipt(petition)
+    return petition
+
+
+def _checked_content(content: str, channel: str, kind: str, errors: dict) -> str:
+    """The text (NFC), and whether the channel and kind are known."""
     content = nfc(content)
     if not content:
         errors.setdefault("content", []).append("Xin nhập nội dung ý kiến.")
@@ -123,8 +168,13 @@ def submit_petition(
         errors.setdefault("channel", []).append("Kênh tiếp nhận không hợp lệ.")
     if kind not in K.values:
         errors.setdefault("kind", []).append("Loại ý kiến không hợp lệ.")
+    return content
+
+
+def _checked_contact(name, phone, email, address, *, kind, channel, anonymous, consent, errors) -> tuple[str, ...]:
+    """The submitter's name, phone, e-mail and address as stored (none of them when anonymous): a khiếu nại or tố
+    cáo is never anonymous and names its sender; who gives contact details online consents (Nghị định 13/2023)."""
     name, address = nfc_line(name)[:120], nfc_line(address)[:255]
-    organization_name = nfc_line(organization_name or (organization.name if organization else ""))[:200]
     try:
         phone = normalise_phone(phone)
     except ValidationError as error:
@@ -144,6 +194,11 @@ def submit_petition(
         errors.setdefault("consent", []).append(
             "Xin đánh dấu đồng ý để cơ quan xử lý thông tin cá nhân của bạn (Nghị định 13/2023/NĐ-CP)."
         )
+    return ("", "", "", "") if anonymous else (name, phone, email, address)
+
+
+def _check_belongs(unit: Unit, *, village, organization, dialogue, channel: str, errors: dict) -> None:
+    """The village, organisation and dialogue named are the unit's; what was said at a dialogue names it."""
     for label, org in (("village", village), ("organization", organization)):
         if org is not None and org.unit_id != unit.pk:
             errors.setdefault(label, []).append("Không thuộc đơn vị này.")
@@ -151,43 +206,11 @@ def submit_petition(
         errors.setdefault("dialogue", []).append("Buổi đối thoại không thuộc đơn vị này.")
     if channel in DIALOGUE_CHANNELS and dialogue is None:
         errors.setdefault("dialogue", []).append("Xin chọn buổi đối thoại nơi ý kiến được nêu.")
-    try:
-        checked = check_uploads(attachments)
-    except ValidationError as error:
-        errors.setdefault("attachments", []).extend(error.messages)
-        checked = []
-    if errors:
-        raise ValidationError(errors)
-    _require_intake(by, unit, channel, dialogue, organization)
 
-    if anonymous:
-        name = phone = email = address = ""
-    received_at = received_at or clock.now()
-    petition, first = _create_once(
-        unit=unit,
-        content=content,
-        search_key=fold(content),
-        submitter_name=name,
-        submitter_phone=phone,
-        submitter_email=email,
-        submitter_address=address,
-        village=village,
-        submitter_organization=organization,
-        submitter_organization_name=organization_name,
-        anonymous=anonymous,
-        consent_at=received_at if consent and not anonymous else None,
-        channel=channel,
-        dialogue=dialogue,
-        kind=kind,
-        received_at=received_at,
-        submission_key=submission_key,
-        import_key=import_key,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-        deadline=deadlines.deadline_for(unit, kind, "", timezone.localdate(received_at)),
-    )
-    if first is not None:
-        return first
-    for upload in checked:
+
+def _attach(petition: Petition, uploads, at: dt.datetime) -> None:
+    """The checked files, stored once the transaction commits."""
+    for upload in uploads:
         attachment = Attachment(
             petition=petition,
             original_name=upload.original_name,
@@ -195,11 +218,17 @@ def submit_petition(
             extension=upload.extension,
             size=upload.size,
             sha256=upload.sha256,
-            uploaded_at=received_at,
+            uploaded_at=at,
         )
         attachment.file.name = attachment_path(attachment, upload.original_name)
         attachment.save()
         store_after_commit(attachment, "file", upload.file)
+
+
+def _record_receipt(petition: Petition, refused_attachments: int) -> None:
+    refused = (
+        f" ({refused_attachments} tệp đính kèm không được lưu: vượt giới hạn dung lượng)" if refused_attachments else ""
+    )
     history.record(
         petition,
         "receive",
@@ -207,16 +236,9 @@ def submit_petition(
         actor_label="" if petition.created_by else "Người gửi",
         to_status=S.RECEIVED,
         public=True,
-        at=received_at,
-        note=f"Tiếp nhận qua kênh: {petition.get_channel_display()}"
-        + (
-            f" ({refused_attachments} tệp đính kèm không được lưu: vượt giới hạn dung lượng)"
-            if refused_attachments
-            else ""
-        ),
+        at=petition.received_at,
+        note=f"Tiếp nhận qua kênh: {petition.get_channel_display()}{refused}",
     )
-    notices.receipt(petition)
-    return petition
 
 
 def _create_once(**fields) -> tuple[Petition | None, Petition | None]:
