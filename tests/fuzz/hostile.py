@@ -15,38 +15,11 @@ from hypothesis import strategies as st
 
 # ---------------------------------------------------------------- hostile values
 
+# Every Unicode general category.
 ALL_CATEGORIES = (
-    "Cc",
-    "Cf",
-    "Cn",
-    "Co",
-    "Cs",
-    "Ll",
-    "Lm",
-    "Lo",
-    "Lt",
-    "Lu",
-    "Mc",
-    "Me",
-    "Mn",
-    "Nd",
-    "Nl",
-    "No",
-    "Pc",
-    "Pd",
-    "Pe",
-    "Pf",
-    "Pi",
-    "Po",
-    "Ps",
-    "Sc",
-    "Sk",
-    "Sm",
-    "So",
-    "Zl",
-    "Zp",
-    "Zs",
-)
+    "Cc", "Cf", "Cn", "Co", "Cs", "Ll", "Lm", "Lo", "Lt", "Lu", "Mc", "Me", "Mn", "Nd", "Nl",
+    "No", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "Sc", "Sk", "Sm", "So", "Zl", "Zp", "Zs",
+)  # fmt: skip
 # Characters a reader does not see, or that turn text around: format characters (Cf), controls, separators.
 INVISIBLE = (
     "\x00\x01\x07\x08\x0b\x0c\x1b\x7f\x85\x9f\u00ad\u034f\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u2028\u2029"

@@ -9,6 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from doithoai.lib.text import clean, fold, initials, nfc, nfc_line
+from tests.fuzz.hostile import ALL_CATEGORIES
 
 
 def nfd(value: str) -> str:
@@ -194,38 +195,7 @@ ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc", "Cf"))
 EVERY_CATEGORY = st.text(
     alphabet=st.characters(
         codec=None,
-        categories=(
-            "Cc",
-            "Cf",
-            "Cn",
-            "Co",
-            "Cs",
-            "Ll",
-            "Lm",
-            "Lo",
-            "Lt",
-            "Lu",
-            "Mc",
-            "Me",
-            "Mn",
-            "Nd",
-            "Nl",
-            "No",
-            "Pc",
-            "Pd",
-            "Pe",
-            "Pf",
-            "Pi",
-            "Po",
-            "Ps",
-            "Sc",
-            "Sk",
-            "Sm",
-            "So",
-            "Zl",
-            "Zp",
-            "Zs",
-        ),
+        categories=ALL_CATEGORIES,
     )
 )
 SEARCH_KEY = re.compile(r"([a-z0-9_]+( [a-z0-9_]+)*)?")
