@@ -24,6 +24,7 @@ from doithoai.lib.text import fold, nfc, nfc_line
 from doithoai.lib.uploads import check_upload, check_uploads, disk_has_room, store_after_commit
 from doithoai.petitions import deadlines, history, import_duplicates, importing, notices
 from doithoai.petitions.models import (
+    ASSIGNMENT_IN_HAND,
     Answer,
     Assignment,
     Attachment,
@@ -522,7 +523,7 @@ def return_assignment(assignment: Assignment, reason: str, *, by) -> Assignment:
     petition = _locked(assignment.petition)
     assignment.refresh_from_db()
     _require(by, "petition.return_assignment", petition)
-    if not assignment.is_current or assignment.status not in (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED):
+    if not assignment.is_current or assignment.status not in ASSIGNMENT_IN_HAND:
         raise ActionError("Không thể trả lại việc này.")
     reason = nfc(reason)
     if not reason:
@@ -544,7 +545,7 @@ def request_extension(assignment: Assignment, *, new_deadline: dt.date, reason: 
     petition = _locked(assignment.petition)
     assignment.refresh_from_db()
     _require(by, "petition.request_extension", petition)
-    if not assignment.is_current or assignment.status not in (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED):
+    if not assignment.is_current or assignment.status not in ASSIGNMENT_IN_HAND:
         raise ActionError("Chỉ xin gia hạn được cho việc đang xử lý.")
     if assignment.extensions.filter(status=ExtensionRequest.Status.REQUESTED).exists():
         raise ActionError("Đã có một đề nghị gia hạn đang chờ quyết định.")
@@ -577,7 +578,7 @@ def decide_extension(request: ExtensionRequest, *, grant: bool, note: str = "", 
     _require(by, "petition.decide_extension", petition)
     if request.status != ExtensionRequest.Status.REQUESTED:
         raise ActionError("Đề nghị gia hạn này đã được quyết định.")
-    if not assignment.is_current or assignment.status not in (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED):
+    if not assignment.is_current or assignment.status not in ASSIGNMENT_IN_HAND:
         raise ActionError("Việc này không còn ở cơ quan xin gia hạn.")
     request.status = ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
     request.decided_by, request.decided_at, request.decision_note = by, clock.now(), nfc(note)[:2000]

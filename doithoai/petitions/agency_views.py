@@ -30,6 +30,7 @@ from doithoai.petitions.actions import ActionError
 from doithoai.petitions.agency_forms import AnswerForm, ExtensionForm, ReturnForm
 from doithoai.petitions.detail_views import FILE_TYPES
 from doithoai.petitions.models import (
+    ASSIGNMENT_IN_HAND,
     Answer,
     Assignment,
     ExtensionRequest,
@@ -40,7 +41,6 @@ from doithoai.petitions.models import (
 
 Role = permissions.Role
 A = Assignment.Status
-OPEN = (A.ASSIGNED, A.ACCEPTED)
 PAGE_SIZE = 25
 EXCERPT = 140
 ANSWERED_DAYS = 30
@@ -117,13 +117,14 @@ def agency_inbox(request: HttpRequest) -> HttpResponse:
     since = clock.now() - dt.timedelta(days=ANSWERED_DAYS)
     mine = _of_organizations([organization])
     answered_at = Answer.objects.filter(assignment_id=OuterRef("pk")).order_by("-answered_at").values("answered_at")[:1]
-    listed = Q(status__in=OPEN) | Q(status=A.ANSWERED, answered_on__gte=since)
+    listed = Q(status__in=ASSIGNMENT_IN_HAND) | Q(status=A.ANSWERED, answered_on__gte=since)
     lead, coord = Q(lead_id=organization.pk), _coordinating([organization.pk])
     counts = (
         mine.annotate(answered_on=Subquery(answered_at))
         .filter(listed)
         .aggregate(
-            lead=Count("pk", filter=lead & Q(status__in=OPEN)), coord=Count("pk", filter=coord & Q(status__in=OPEN))
+            lead=Count("pk", filter=lead & Q(status__in=ASSIGNMENT_IN_HAND)),
+            coord=Count("pk", filter=coord & Q(status__in=ASSIGNMENT_IN_HAND)),
         )
     )
     page = Paginator(_rows(mine.filter(lead if tab == "chu-tri" else coord), answered_at, listed), PAGE_SIZE)
@@ -160,7 +161,7 @@ def _rows(qs, answered_at, listed):
         qs.annotate(
             answered_on=Subquery(answered_at),
             done=Case(When(status=A.ANSWERED, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            open_deadline=Case(When(status__in=OPEN, then=F("deadline")), default=None),
+            open_deadline=Case(When(status__in=ASSIGNMENT_IN_HAND, then=F("deadline")), default=None),
             **excerpt_annotations("petition__content", EXCERPT),
             extension_until=Subquery(pending.order_by("-requested_at").values("requested_deadline")[:1]),
             sent_back_reason=Subquery(sent_back.values("note")[:1]),
@@ -189,7 +190,7 @@ def _describe(row: Assignment, today: dt.date) -> None:
     confidential = petition.kind in CONFIDENTIAL_KINDS
     summary = "" if confidential else petition.public_summary.strip()
     row.text = summary or row.excerpt.rstrip() + ("…" if row.content_length > EXCERPT else "")
-    row.is_open = row.status in OPEN
+    row.is_open = row.status in ASSIGNMENT_IN_HAND
     row.sent_back = row.sent_back_reason if row.is_open else ""  # answered again since: no longer news
     row.overdue_days = (today - row.deadline).days if row.is_overdue else 0
     row.days_left = (row.deadline - today).days if row.is_open and row.deadline and not row.overdue_days else None
@@ -251,7 +252,7 @@ def _item_page(request, assignment: Assignment, is_lead: bool, *, bound=None, st
         "forms": forms,
         "errors": errors,
         "can_accept": is_lead and assignment.status == A.ASSIGNED,
-        "can_act": is_lead and assignment.status in OPEN,
+        "can_act": is_lead and assignment.status in ASSIGNMENT_IN_HAND,
         "today": clock.today(),
     }
     return render(request, template, context, status=status)
@@ -259,7 +260,7 @@ def _item_page(request, assignment: Assignment, is_lead: bool, *, bound=None, st
 
 def _sent_back(assignment: Assignment, answers: list[Answer], history: list[HistoryEntry]) -> dict | None:
     """While the matter is the agency's again after the chair sent its answer back: when, why, and that answer."""
-    if assignment.status not in OPEN:
+    if assignment.status not in ASSIGNMENT_IN_HAND:
         return None
     entry = next((h for h in reversed(history) if h.action == "return_answer" and h.at >= assignment.assigned_at), None)
     if entry is None:

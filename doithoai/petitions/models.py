@@ -376,12 +376,15 @@ class Assignment(models.Model):
     @property
     def is_overdue(self) -> bool:
         """Still in the organisation's hands (assigned or accepted) and its deadline has passed."""
-        open_ = (self.Status.ASSIGNED, self.Status.ACCEPTED)
-        return self.status in open_ and self.deadline is not None and self.deadline < clock.today()
+        return self.status in ASSIGNMENT_IN_HAND and self.deadline is not None and self.deadline < clock.today()
 
     @property
     def is_forwarding(self) -> bool:
         return self.lead.kind == "higher_authority"
+
+
+# An assignment still in the organisation's hands: given to it (accepted or not yet), not answered or returned.
+ASSIGNMENT_IN_HAND = (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED)
 
 
 class ExtensionRequest(models.Model):

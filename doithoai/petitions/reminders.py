@@ -32,7 +32,7 @@ from doithoai.notifications import reminders as notifications_reminders
 from doithoai.notifications.models import Notification
 from doithoai.notifications.reminders import Message
 from doithoai.petitions import deadlines
-from doithoai.petitions.models import AWAITING_ANSWER, Assignment, Petition
+from doithoai.petitions.models import ASSIGNMENT_IN_HAND, AWAITING_ANSWER, Assignment, Petition
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ Role = RoleAssignment.Role
 S = Petition.Status
 OVERDUE_EVERY = 5  # working days between two overdue reminders of the same item
 DIGEST_CODES = 20  # overdue codes listed in a digest
-OPEN_ASSIGNMENT = (Assignment.Status.ASSIGNED, Assignment.Status.ACCEPTED)
 OPEN_PETITION = (S.ASSIGNED, S.FORWARDED)
 # What the messages need of an assignment (never the petition's full text: 10,000 of them are read at once).
 ASSIGNMENT_FIELDS = (
@@ -303,7 +302,7 @@ def open_assignments(units: list[Unit]):
         Assignment.objects.filter(
             petition__unit__in=units,
             is_current=True,
-            status__in=OPEN_ASSIGNMENT,
+            status__in=ASSIGNMENT_IN_HAND,
             petition__status__in=OPEN_PETITION,
             deadline__isnull=False,
         )
